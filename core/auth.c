@@ -1,0 +1,180 @@
+/* auth.c - Basic credentials, the transport policy and the success cache.
+ * The cache keeps SHA-256(salt | user | 0 | password) of recent successes
+ * only, never the password, and compares in constant time. */
+#include "autoconfig.h"
+
+#include <errno.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <event2/http.h>
+#include <gnutls/crypto.h>
+#include <gnutls/gnutls.h>
+
+#include "auth.h"
+#include "config.h"
+#include "log.h"
+#include "priv.h"
+#include "util.h"
+
+#define CACHE_SLOTS 64
+#define DIGEST_LEN 32
+
+struct cache_entry {
+        unsigned char digest[DIGEST_LEN];
+        int64_t expires_ms;
+        bool used;
+};
+
+static struct cache_entry cache[CACHE_SLOTS];
+static unsigned char salt[32];
+static bool salted;
+
+static int64_t now_ms(void)
+{
+        struct timespec ts;
+
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int auth_parse_basic(const char *header, char user[AUTH_MAX_USER], char pass[AUTH_MAX_PASS])
+{
+        gnutls_datum_t in, out = { NULL, 0 };
+        const char *p = header;
+        unsigned char *colon;
+        size_t ulen, plen;
+        int r = -EINVAL;
+
+        if (strncasecmp(p, "Basic", 5) || (p[5] != ' ' && p[5] != '\t'))
+                return -EINVAL;
+        p += 5;
+        while (*p == ' ' || *p == '\t')
+                p++;
+        in.data = (unsigned char *)p;
+        in.size = (unsigned)strlen(p);
+        while (in.size && (p[in.size - 1] == ' ' || p[in.size - 1] == '\t'))
+                in.size--;
+        if (in.size == 0 || in.size > 4 * (AUTH_MAX_USER + AUTH_MAX_PASS) / 3 + 4)
+                return -EINVAL;
+        if (gnutls_base64_decode2(&in, &out) < 0)
+                return -EINVAL;
+        colon = memchr(out.data, ':', out.size);
+        if (!colon)
+                goto out;
+        ulen = (size_t)(colon - out.data);
+        plen = out.size - ulen - 1;
+        if (ulen == 0 || ulen >= AUTH_MAX_USER || plen >= AUTH_MAX_PASS)
+                goto out;
+        for (size_t i = 0; i < ulen; i++)
+                if (out.data[i] < 0x20 || out.data[i] == 0x7f)
+                        goto out;
+        if (memchr(colon + 1, '\0', plen))
+                goto out;
+        memcpy(user, out.data, ulen);
+        user[ulen] = '\0';
+        memcpy(pass, colon + 1, plen);
+        pass[plen] = '\0';
+        r = 0;
+out:
+        wipe(out.data, out.size);
+        gnutls_free(out.data);
+        return r;
+}
+
+static bool plain_scheme(const char *scheme)
+{
+        const char *list = config_get("service.plain_schemes");
+        char w[32];
+
+        while (next_word(&list, w, sizeof(w)))
+                if (!ascii_casecmp(w, scheme))
+                        return true;
+        return false;
+}
+
+bool auth_basic_allowed(const char *transport)
+{
+        if (!config_bool("service.auth.basic"))
+                return false;
+        if (!strcmp(transport, "https"))
+                return true;
+        return config_bool("service.allow_unencrypted") && plain_scheme("basic");
+}
+
+void auth_add_challenges(struct evkeyvalq *headers, const char *transport)
+{
+        if (auth_basic_allowed(transport))
+                evhttp_add_header(headers, "WWW-Authenticate", "Basic realm=\"WSMAN\"");
+}
+
+static void digest_of(const char *user, const char *pass, unsigned char out[DIGEST_LEN])
+{
+        gnutls_hash_hd_t h;
+
+        if (!salted) {
+                if (gnutls_rnd(GNUTLS_RND_KEY, salt, sizeof(salt)) < 0)
+                        abort();
+                salted = true;
+        }
+        if (gnutls_hash_init(&h, GNUTLS_DIG_SHA256) < 0)
+                abort();
+        gnutls_hash(h, salt, sizeof(salt));
+        gnutls_hash(h, user, strlen(user) + 1);
+        gnutls_hash(h, pass, strlen(pass));
+        gnutls_hash_deinit(h, out);
+}
+
+/* Constant-time scan of every slot; returns the index of a live match or -1. */
+static int cache_find(const unsigned char d[DIGEST_LEN], int64_t now)
+{
+        int found = -1;
+
+        for (int i = 0; i < CACHE_SLOTS; i++) {
+                bool live = cache[i].used && cache[i].expires_ms > now;
+                if (ct_equal(cache[i].digest, d, DIGEST_LEN) && live)
+                        found = i;
+        }
+        return found;
+}
+
+static void cache_store(const unsigned char d[DIGEST_LEN], int64_t now, long ttl)
+{
+        int slot = 0;
+
+        for (int i = 0; i < CACHE_SLOTS; i++) {
+                if (!cache[i].used || cache[i].expires_ms <= now) {
+                        slot = i;
+                        break;
+                }
+                if (cache[i].expires_ms < cache[slot].expires_ms)
+                        slot = i;
+        }
+        memcpy(cache[slot].digest, d, DIGEST_LEN);
+        cache[slot].expires_ms = now + ttl;
+        cache[slot].used = true;
+}
+
+int auth_check_password(const char *user, const char *pass)
+{
+        unsigned char d[DIGEST_LEN];
+        long ttl = config_long("service.auth_cache_ms");
+        int64_t now = now_ms();
+        int r;
+
+        digest_of(user, pass, d);
+        if (ttl > 0 && cache_find(d, now) >= 0) {
+                wipe(d, sizeof(d));
+                return 0;
+        }
+        r = priv_check_password(user, pass);
+        if (r == 0 && ttl > 0)
+                cache_store(d, now, ttl);
+        wipe(d, sizeof(d));
+        return r == 0 ? 0 : -EACCES;
+}
+
+void auth_cache_clear(void)
+{
+        wipe(cache, sizeof(cache));
+}

@@ -1,0 +1,438 @@
+/* config.c - the configuration store.  The file is "key = value" lines;
+ * '#' starts a comment.  Every key has a type, a default and limits; a
+ * file with an unknown key or a bad value is refused with its line. */
+#include "autoconfig.h"
+
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "util.h"
+
+enum key_type { T_INT, T_BOOL, T_STRING };
+
+struct key_def {
+        const char *name;
+        enum key_type type;
+        const char *def;
+        long min, max;
+        int (*check)(const char *value); /* extra check for strings */
+};
+
+static int check_url_prefix(const char *v)
+{
+        if (!*v || strlen(v) > 64)
+                return -EINVAL;
+        for (const char *p = v; *p; p++)
+                if (!isalnum((unsigned char)*p) && !strchr("-_.~/", *p))
+                        return -EINVAL;
+        return v[0] == '/' ? -EINVAL : 0;
+}
+
+static int check_word_list(const char *v)
+{
+        if (strlen(v) > 512)
+                return -EINVAL;
+        for (const char *p = v; *p; p++)
+                if (!isalnum((unsigned char)*p) && !strchr("-_., ", *p))
+                        return -EINVAL;
+        return 0;
+}
+
+static int check_sddl_text(const char *v)
+{
+        if (!*v || strlen(v) > 4096)
+                return -EINVAL;
+        for (const char *p = v; *p; p++)
+                if (!isprint((unsigned char)*p))
+                        return -EINVAL;
+        return 0;
+}
+
+static int check_cbt(const char *v)
+{
+        return (!ascii_casecmp(v, "None") || !ascii_casecmp(v, "Relaxed") ||
+                !ascii_casecmp(v, "Strict")) ? 0 : -EINVAL;
+}
+
+#define I(n, d, lo, hi) { n, T_INT, d, lo, hi, NULL }
+#define B(n, d) { n, T_BOOL, d, 0, 0, NULL }
+#define S(n, d, f) { n, T_STRING, d, 0, 0, f }
+
+/* The canonical keys; see winrmd.conf(5).  Defaults are the seed's. */
+static const struct key_def keys[] = {
+        I("max_envelope_kb", "50", 32, 1048576),
+        I("max_timeout_ms", "60000", 500, 4294967295L),
+        I("max_batch_items", "20", 1, 4294967295L),
+        B("soap_trace", "false"),
+        I("max_provider_requests", "25", 1, 4294967295L),
+        I("client.network_delay_ms", "5000", 500, 4294967295L),
+        S("client.url_prefix", "wsman", check_url_prefix),
+        I("client.port.http", "80", 1, 65535),
+        I("client.port.https", "443", 1, 65535),
+        B("client.allow_unencrypted", "false"),
+        S("client.plain_schemes", "", check_word_list),
+        B("client.auth.basic", "true"),
+        B("client.auth.digest", "true"),
+        B("client.auth.negotiate", "true"),
+        B("client.auth.kerberos", "true"),
+        B("client.auth.certificate", "false"),
+        B("client.auth.credssp", "false"),
+        S("service.root_sddl", "O:NSG:BAD:P(A;;GA;;;BA)S:P(AU;FA;GA;;;WD)(AU;SA;GWGX;;;WD)", check_sddl_text),
+        I("service.max_concurrent_ops", "100", 1, 4294967295L),
+        I("service.enum_timeout_ms", "60000", 500, 4294967295L),
+        I("service.max_client_cert_info", "16384", 1, 4294967295L),
+        I("service.max_connections", "5", 1, 4294967295L),
+        B("service.allow_unencrypted", "false"),
+        S("service.plain_schemes", "", check_word_list),
+        B("service.auth.basic", "true"),
+        B("service.auth.negotiate", "true"),
+        B("service.auth.kerberos", "true"),
+        B("service.auth.certificate", "false"),
+        B("service.auth.credssp", "false"),
+        S("service.cbt_hardening", "Relaxed", check_cbt),
+        S("service.admin_groups", "sudo,wheel", check_word_list),
+        I("service.idle_timeout_ms", "120000", 1000, 86400000),
+        I("service.auth_cache_ms", "60000", 0, 3600000),
+};
+
+#define NKEYS ARRAY_SIZE(keys)
+
+static char *values[NKEYS];
+static char *store_path;
+static config_watch_fn watch_fn;
+static void *watch_arg;
+
+struct config_txn {
+        char *staged[NKEYS];
+        size_t count;
+};
+
+static int key_index(const char *name)
+{
+        for (size_t i = 0; i < NKEYS; i++)
+                if (!strcmp(keys[i].name, name))
+                        return (int)i;
+        return -1;
+}
+
+static int check_value(const struct key_def *k, const char *v)
+{
+        long l;
+        bool b;
+
+        switch (k->type) {
+        case T_INT:
+                return parse_long(v, k->min, k->max, &l) < 0 ? -EINVAL : 0;
+        case T_BOOL:
+                return parse_bool(v, &b);
+        case T_STRING:
+                if (strchr(v, '\n') || strchr(v, '\r'))
+                        return -EINVAL;
+                return k->check ? k->check(v) : 0;
+        }
+        return -EINVAL;
+}
+
+/* Stores values in canonical form: trimmed integers, "true"/"false". */
+static char *canonical(const struct key_def *k, const char *v)
+{
+        char buf[32];
+        long l;
+        bool b;
+
+        if (k->type == T_INT && parse_long(v, k->min, k->max, &l) == 0) {
+                snprintf(buf, sizeof(buf), "%ld", l);
+                return strdup(buf);
+        }
+        if (k->type == T_BOOL && parse_bool(v, &b) == 0)
+                return strdup(b ? "true" : "false");
+        return strdup(v);
+}
+
+bool config_known(const char *key)
+{
+        return key_index(key) >= 0;
+}
+
+int config_check(const char *key, const char *value)
+{
+        int i = key_index(key);
+
+        if (i < 0)
+                return -ENOENT;
+        return check_value(&keys[i], value) < 0 ? -EINVAL : 0;
+}
+
+const char *config_get(const char *key)
+{
+        int i = key_index(key);
+
+        if (i < 0)
+                return NULL;
+        return values[i] ? values[i] : keys[i].def;
+}
+
+long config_long(const char *key)
+{
+        int i = key_index(key);
+        long v = 0;
+
+        if (i < 0 || keys[i].type != T_INT)
+                abort();
+        (void)parse_long(config_get(key), keys[i].min, keys[i].max, &v);
+        return v;
+}
+
+bool config_bool(const char *key)
+{
+        int i = key_index(key);
+        bool v = false;
+
+        if (i < 0 || keys[i].type != T_BOOL)
+                abort();
+        (void)parse_bool(config_get(key), &v);
+        return v;
+}
+
+static char *trim(char *s)
+{
+        char *e;
+
+        while (isspace((unsigned char)*s))
+                s++;
+        e = s + strlen(s);
+        while (e > s && isspace((unsigned char)e[-1]))
+                *--e = '\0';
+        return s;
+}
+
+int config_load(const char *path, char *err, size_t errlen)
+{
+        char *loaded[NKEYS] = { NULL };
+        char line[8192];
+        unsigned lineno = 0;
+        FILE *f;
+        int r = 0;
+
+        free(store_path);
+        store_path = strdup(path);
+        if (!store_path)
+                return -ENOMEM;
+        f = fopen(path, "re");
+        if (!f) {
+                if (errno == ENOENT)
+                        return 0;
+                snprintf(err, errlen, "%s: %s", path, strerror(errno));
+                return -errno;
+        }
+        while (fgets(line, sizeof(line), f)) {
+                char *eq, *k, *v;
+                int i;
+
+                lineno++;
+                if (!strchr(line, '\n') && !feof(f)) {
+                        snprintf(err, errlen, "%s:%u: line too long", path, lineno);
+                        r = -EINVAL;
+                        break;
+                }
+                k = trim(line);
+                if (!*k || *k == '#')
+                        continue;
+                eq = strchr(k, '=');
+                if (!eq) {
+                        snprintf(err, errlen, "%s:%u: expected \"key = value\"", path, lineno);
+                        r = -EINVAL;
+                        break;
+                }
+                *eq = '\0';
+                k = trim(k);
+                v = trim(eq + 1);
+                i = key_index(k);
+                if (i < 0) {
+                        snprintf(err, errlen, "%s:%u: unknown key \"%.64s\"", path, lineno, k);
+                        r = -EINVAL;
+                        break;
+                }
+                if (check_value(&keys[i], v) < 0) {
+                        snprintf(err, errlen, "%s:%u: bad value for %s", path, lineno, k);
+                        r = -EINVAL;
+                        break;
+                }
+                free(loaded[i]);
+                loaded[i] = canonical(&keys[i], v);
+                if (!loaded[i]) {
+                        r = -ENOMEM;
+                        break;
+                }
+        }
+        if (r == 0 && ferror(f)) {
+                snprintf(err, errlen, "%s: read error", path);
+                r = -EIO;
+        }
+        fclose(f);
+        for (size_t i = 0; i < NKEYS; i++) {
+                if (r == 0) {
+                        free(values[i]);
+                        values[i] = loaded[i];
+                } else {
+                        free(loaded[i]);
+                }
+        }
+        return r;
+}
+
+void config_free(void)
+{
+        for (size_t i = 0; i < NKEYS; i++) {
+                free(values[i]);
+                values[i] = NULL;
+        }
+        free(store_path);
+        store_path = NULL;
+}
+
+void config_set_watch(config_watch_fn fn, void *arg)
+{
+        watch_fn = fn;
+        watch_arg = arg;
+}
+
+static int write_all(int fd, const char *s, size_t n)
+{
+        while (n > 0) {
+                ssize_t w = write(fd, s, n);
+                if (w < 0) {
+                        if (errno == EINTR)
+                                continue;
+                        return -errno;
+                }
+                s += w;
+                n -= (size_t)w;
+        }
+        return 0;
+}
+
+/* Writes VALS (NULL entries = default, not written) to PATH atomically. */
+static int save_values(const char *path, char *const *vals)
+{
+        char tmp[4096], dirbuf[4096], line[8300];
+        int fd, dfd, r = 0;
+
+        if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp))
+                return -ENAMETOOLONG;
+        fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+        if (fd < 0)
+                return -errno;
+        r = write_all(fd, "# winrmd configuration store; see winrmd.conf(5).\n", 51);
+        for (size_t i = 0; r == 0 && i < NKEYS; i++) {
+                int n;
+                if (!vals[i])
+                        continue;
+                n = snprintf(line, sizeof(line), "%s = %s\n", keys[i].name, vals[i]);
+                if (n < 0 || n >= (int)sizeof(line))
+                        r = -E2BIG;
+                else
+                        r = write_all(fd, line, (size_t)n);
+        }
+        if (r == 0 && fsync(fd) < 0)
+                r = -errno;
+        if (close(fd) < 0 && r == 0)
+                r = -errno;
+        if (r == 0 && rename(tmp, path) < 0)
+                r = -errno;
+        if (r < 0) {
+                (void)unlink(tmp);
+                return r;
+        }
+        snprintf(dirbuf, sizeof(dirbuf), "%s", path);
+        dfd = open(dirname(dirbuf), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (dfd >= 0) {
+                if (fsync(dfd) < 0)
+                        r = -errno;
+                close(dfd);
+        }
+        return r;
+}
+
+int config_save(const char *path)
+{
+        return save_values(path, values);
+}
+
+struct config_txn *config_txn_new(void)
+{
+        return calloc(1, sizeof(struct config_txn));
+}
+
+void config_txn_free(struct config_txn *t)
+{
+        if (!t)
+                return;
+        for (size_t i = 0; i < NKEYS; i++)
+                free(t->staged[i]);
+        free(t);
+}
+
+int config_txn_set(struct config_txn *t, const char *key, const char *value)
+{
+        int i = key_index(key);
+        char *c;
+
+        if (i < 0)
+                return -ENOENT;
+        if (check_value(&keys[i], value) < 0)
+                return -EINVAL;
+        c = canonical(&keys[i], value);
+        if (!c)
+                return -ENOMEM;
+        if (!t->staged[i])
+                t->count++;
+        free(t->staged[i]);
+        t->staged[i] = c;
+        return 0;
+}
+
+size_t config_txn_count(const struct config_txn *t)
+{
+        return t->count;
+}
+
+int config_txn_commit(struct config_txn *t)
+{
+        char *next[NKEYS];
+        bool changed[NKEYS] = { false };
+        int r;
+
+        for (size_t i = 0; i < NKEYS; i++) {
+                next[i] = values[i];
+                if (t->staged[i] && strcmp(t->staged[i], config_get(keys[i].name))) {
+                        next[i] = t->staged[i];
+                        changed[i] = true;
+                }
+        }
+        if (store_path) {
+                r = save_values(store_path, next);
+                if (r < 0)
+                        return r;
+        }
+        for (size_t i = 0; i < NKEYS; i++) {
+                if (!changed[i])
+                        continue;
+                free(values[i]);
+                values[i] = t->staged[i];
+                t->staged[i] = NULL;
+        }
+        for (size_t i = 0; i < NKEYS; i++)
+                if (changed[i] && watch_fn)
+                        watch_fn(keys[i].name, watch_arg);
+        return 0;
+}

@@ -1,0 +1,44 @@
+/* config.h - the configuration store: typed keys with defaults, validated
+ * changes applied as one transaction and saved atomically. */
+#ifndef WINRMD_CONFIG_H
+#define WINRMD_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct config_txn;
+
+/* Called after a committed change of KEY (by name). */
+typedef void (*config_watch_fn)(const char *key, void *arg);
+
+/* Loads PATH (a missing file means all defaults). On a syntax or value error
+ * returns -EINVAL and writes "PATH:LINE: reason" into err. */
+int config_load(const char *path, char *err, size_t errlen);
+/* Frees the store. */
+void config_free(void);
+/* Current value of KEY, borrowed until the next commit; NULL if unknown. */
+const char *config_get(const char *key);
+/* Typed readers; the key must exist with that type (abort otherwise). */
+long config_long(const char *key);
+bool config_bool(const char *key);
+/* 1 if KEY is a known key. */
+bool config_known(const char *key);
+/* Checks VALUE for KEY without storing: 0, -ENOENT or -EINVAL. */
+int config_check(const char *key, const char *value);
+
+/* A new empty transaction; free with config_txn_free(). NULL on OOM. */
+struct config_txn *config_txn_new(void);
+void config_txn_free(struct config_txn *t);
+/* Stages KEY=VALUE (copied): 0, -ENOENT, -EINVAL or -ENOMEM. */
+int config_txn_set(struct config_txn *t, const char *key, const char *value);
+/* Number of staged values. */
+size_t config_txn_count(const struct config_txn *t);
+/* Writes every staged value to disk atomically, then makes it current and
+ * calls the watcher for each changed key. On error nothing changes. */
+int config_txn_commit(struct config_txn *t);
+/* Registers the one watcher. */
+void config_set_watch(config_watch_fn fn, void *arg);
+/* Writes the whole store to PATH atomically (tmp, fsync, rename, fsync dir). */
+int config_save(const char *path);
+
+#endif

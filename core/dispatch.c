@@ -1,0 +1,387 @@
+/* dispatch.c - (ResourceURI, Action) -> provider callback -> reply. */
+#include "autoconfig.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "config.h"
+#include "dispatch.h"
+#include "enumctx.h"
+#include "log.h"
+#include "ns.h"
+#include "plugin.h"
+#include "util.h"
+
+static unsigned in_flight;
+
+int64_t dispatch_now_ms(void)
+{
+        struct timespec ts;
+
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+unsigned dispatch_in_flight(void)
+{
+        return in_flight;
+}
+
+static const struct {
+        const char *action;
+        enum op op;
+} actions[] = {
+        { ACT_GET, OP_GET }, { ACT_PUT, OP_PUT }, { ACT_CREATE, OP_CREATE },
+        { ACT_DELETE, OP_DELETE }, { ACT_ENUMERATE, OP_ENUMERATE },
+        { ACT_PULL, OP_PULL }, { ACT_RELEASE, OP_RELEASE },
+};
+
+static enum op classify(const char *action)
+{
+        for (size_t i = 0; i < ARRAY_SIZE(actions); i++)
+                if (!strcmp(action, actions[i].action))
+                        return actions[i].op;
+        return OP_INVOKE;
+}
+
+static bool is_mutating(enum op op)
+{
+        return op == OP_PUT || op == OP_CREATE || op == OP_DELETE || op == OP_INVOKE;
+}
+
+/* The callback of res for op, as a flag check. */
+static bool supports(const winrmd_resource *r, enum op op)
+{
+        switch (op) {
+        case OP_IDENTIFY:
+        case OP_GET: return r->get != NULL;
+        case OP_PUT: return r->put != NULL;
+        case OP_CREATE: return r->create != NULL;
+        case OP_DELETE: return r->remove != NULL;
+        case OP_ENUMERATE: return r->enumerate != NULL;
+        case OP_INVOKE: return r->invoke != NULL;
+        default: return false;
+        }
+}
+
+static const char *method_of(const char *action)
+{
+        const char *slash = strrchr(action, '/');
+        return slash ? slash + 1 : action;
+}
+
+static void add_selectors(xmlNode *parent, xmlNs *w, struct winrmd_ctx *ctx)
+{
+        xmlNode *set = xmlNewChild(parent, w, BAD_CAST "SelectorSet", NULL);
+
+        for (size_t i = 0; i < ctx->n_created; i++) {
+                xmlNode *s = xmlNewTextChild(set, w, BAD_CAST "Selector", BAD_CAST ctx->created_sel[i][1]);
+                xmlNewProp(s, BAD_CAST "Name", BAD_CAST ctx->created_sel[i][0]);
+        }
+}
+
+/* Puts x:ResourceCreated first in the body (the provider's extra elements
+ * follow it). */
+static void build_created(struct winrmd_ctx *ctx)
+{
+        xmlNode *rc = xmlNewNode(NULL, BAD_CAST "ResourceCreated");
+        xmlNs *x = xmlNewNs(rc, BAD_CAST NS_WXF, BAD_CAST "x");
+        xmlNs *a = xmlSearchNsByHref(ctx->rdoc, ctx->rbody, BAD_CAST NS_WSA);
+        xmlNs *w = xmlSearchNsByHref(ctx->rdoc, ctx->rbody, BAD_CAST NS_WSMAN);
+        xmlNode *refs;
+        char addr[1024];
+
+        xmlSetNs(rc, x);
+        if (ctx->rbody->children)
+                xmlAddPrevSibling(ctx->rbody->children, rc);
+        else
+                xmlAddChild(ctx->rbody, rc);
+        if (ctx->legacy)
+                snprintf(addr, sizeof(addr), "%s?ResourceURI=(%s)", WSA_ANONYMOUS, ctx->env->resource_uri);
+        else
+                snprintf(addr, sizeof(addr), "%s", WSA_ANONYMOUS);
+        xmlNewTextChild(rc, a, BAD_CAST "Address", BAD_CAST addr);
+        refs = xmlNewChild(rc, a, BAD_CAST "ReferenceParameters", NULL);
+        xmlNewTextChild(refs, w, BAD_CAST "ResourceURI", BAD_CAST ctx->env->resource_uri);
+        add_selectors(refs, w, ctx);
+}
+
+static long max_elements(xmlNode *parent, const char *ns)
+{
+        xmlNode *m = xml_child(parent, ns, "MaxElements");
+        _cleanup_free_ char *t = m ? xml_text(m) : NULL;
+        long v = 1;
+
+        if (t && parse_long(t, 1, 0x7fffffffL, &v) < 0)
+                return -1;
+        if (v > config_long("max_batch_items"))
+                v = config_long("max_batch_items");
+        return v;
+}
+
+/* Moves up to max items from c into parent; true when c is exhausted. */
+static bool serve_items(struct enumctx *c, xmlNode *parent, long max)
+{
+        for (long i = 0; i < max; i++) {
+                xmlNode *item = enumctx_next(c);
+                if (!item)
+                        break;
+                xmlAddChild(parent, xmlDocCopyNode(item, parent->doc, 1));
+        }
+        return enumctx_done(c);
+}
+
+static void finish_enumerate(struct winrmd_ctx *ctx, xmlDoc *items)
+{
+        xmlNode *e = ctx->env->body_first;
+        bool optimize = xml_child(e, NS_WSMAN, "OptimizeEnumeration") != NULL;
+        long max = optimize ? max_elements(e, NS_WSMAN) : 0;
+        xmlNs *n, *w = xmlSearchNsByHref(ctx->rdoc, ctx->rbody, BAD_CAST NS_WSMAN);
+        xmlNode *resp;
+        char id[48];
+        struct enumctx *c;
+        bool done = false;
+        int r;
+
+        r = enumctx_create(items, ctx->user, ctx->env->resource_uri, dispatch_now_ms(),
+                           config_long("service.enum_timeout_ms"), id);
+        if (r < 0) {
+                xmlFreeDoc(items);
+                request_send_fault(ctx, F_QUOTA_LIMIT, "Too many enumeration contexts are open.");
+                return;
+        }
+        c = enumctx_find(id, ctx->user, dispatch_now_ms());
+        resp = xmlNewChild(ctx->rbody, NULL, BAD_CAST "EnumerateResponse", NULL);
+        n = xmlNewNs(resp, BAD_CAST NS_WSEN, BAD_CAST "n");
+        xmlSetNs(resp, n);
+        if (optimize) {
+                xmlNode *ctxnode = xmlNewChild(resp, n, BAD_CAST "EnumerationContext", NULL);
+                xmlNode *list = xmlNewChild(resp, w, BAD_CAST "Items", NULL);
+                done = serve_items(c, list, max < 1 ? 1 : max);
+                if (done)
+                        xmlNewChild(resp, w, BAD_CAST "EndOfSequence", NULL);
+                else
+                        xmlNodeSetContent(ctxnode, BAD_CAST id);
+        } else {
+                xmlNewTextChild(resp, n, BAD_CAST "EnumerationContext", BAD_CAST id);
+        }
+        if (done)
+                enumctx_release(c);
+        request_send(ctx, 200);
+}
+
+static void finish(struct winrmd_ctx *ctx, winrmd_status st, xmlDoc *items)
+{
+        int r;
+
+        if (st == WINRMD_OK && ctx->has_fault)
+                st = WINRMD_E_INTERNAL;
+        if (st != WINRMD_OK) {
+                xmlFreeDoc(items);
+                request_send_fault(ctx, ctx->has_fault ? ctx->fault : fault_from_status(st),
+                                   ctx->fault_msg);
+                return;
+        }
+        if (ctx->txn && config_txn_count(ctx->txn) > 0) {
+                r = config_txn_commit(ctx->txn);
+                if (r < 0) {
+                        log_err("configuration store: %s", strerror(-r));
+                        xmlFreeDoc(items);
+                        request_send_fault(ctx, F_INTERNAL, "The configuration could not be saved.");
+                        return;
+                }
+        }
+        switch (ctx->op) {
+        case OP_CREATE:
+                build_created(ctx);
+                break;
+        case OP_ENUMERATE:
+                finish_enumerate(ctx, items);
+                return;
+        default:
+                break;
+        }
+        request_send(ctx, 200);
+}
+
+static void pull(struct winrmd_ctx *ctx)
+{
+        xmlNode *p = ctx->env->body_first, *resp, *list;
+        xmlNode *cn = xml_child(p, NS_WSEN, "EnumerationContext");
+        _cleanup_free_ char *id = cn ? xml_text(cn) : NULL;
+        struct enumctx *c = id ? enumctx_find(id, ctx->user, dispatch_now_ms()) : NULL;
+        long max;
+        xmlNs *n;
+
+        if (!xml_is(p, NS_WSEN, "Pull") || !c) {
+                request_send_fault(ctx, F_INVALID_ENUM_CONTEXT, NULL);
+                return;
+        }
+        max = max_elements(p, NS_WSEN);
+        if (max < 0) {
+                request_send_fault(ctx, F_INVALID_PARAMETER, "MaxElements is not a positive integer.");
+                return;
+        }
+        request_reply_begin(ctx, ACT_PULL "Response");
+        resp = xmlNewChild(ctx->rbody, NULL, BAD_CAST "PullResponse", NULL);
+        n = xmlNewNs(resp, BAD_CAST NS_WSEN, BAD_CAST "n");
+        xmlSetNs(resp, n);
+        xmlNode *ctxnode = xmlNewChild(resp, n, BAD_CAST "EnumerationContext", NULL);
+        list = xmlNewChild(resp, n, BAD_CAST "Items", NULL);
+        if (serve_items(c, list, max)) {
+                xmlUnlinkNode(ctxnode);
+                xmlFreeNode(ctxnode);
+                xmlNewChild(resp, n, BAD_CAST "EndOfSequence", NULL);
+                enumctx_release(c);
+        } else {
+                xmlNodeSetContent(ctxnode, BAD_CAST enumctx_id(c));
+                enumctx_touch(c, dispatch_now_ms(), config_long("service.enum_timeout_ms"));
+        }
+        request_send(ctx, 200);
+}
+
+static void release(struct winrmd_ctx *ctx)
+{
+        xmlNode *cn = xml_child(ctx->env->body_first, NS_WSEN, "EnumerationContext");
+        _cleanup_free_ char *id = cn ? xml_text(cn) : NULL;
+        struct enumctx *c = id ? enumctx_find(id, ctx->user, dispatch_now_ms()) : NULL;
+
+        if (!c) {
+                request_send_fault(ctx, F_INVALID_ENUM_CONTEXT, NULL);
+                return;
+        }
+        enumctx_release(c);
+        request_reply_begin(ctx, ACT_RELEASE "Response");
+        request_send(ctx, 200);
+}
+
+/* Checks of the Enumerate body the core owns: filters and modes. */
+static bool enumerate_supported(struct winrmd_ctx *ctx)
+{
+        xmlNode *e = ctx->env->body_first;
+
+        if (!xml_is(e, NS_WSEN, "Enumerate")) {
+                request_send_fault(ctx, F_SCHEMA, "The Enumerate body is missing.");
+                return false;
+        }
+        if (xml_child(e, NS_WSMAN, "Filter") || xml_child(e, NS_WSEN, "Filter")) {
+                request_send_fault(ctx, F_FILTER_DIALECT, NULL);
+                return false;
+        }
+        if (xml_child(e, NS_WSMAN, "EnumerationMode")) {
+                request_send_fault(ctx, F_ENUMERATION_MODE, NULL);
+                return false;
+        }
+        return true;
+}
+
+static winrmd_status call(struct winrmd_ctx *ctx, const char *method)
+{
+        const winrmd_resource *r = ctx->res->res;
+
+        switch (ctx->op) {
+        case OP_IDENTIFY:
+        case OP_GET: return r->get(ctx);
+        case OP_PUT: return r->put(ctx);
+        case OP_CREATE: return r->create(ctx);
+        case OP_DELETE: return r->remove(ctx);
+        case OP_ENUMERATE: return r->enumerate(ctx);
+        case OP_INVOKE: return r->invoke(ctx, method);
+        default: return WINRMD_E_INTERNAL;
+        }
+}
+
+static const char *reply_action(struct winrmd_ctx *ctx, char *buf, size_t n)
+{
+        if (ctx->op == OP_IDENTIFY)
+                return NULL;
+        snprintf(buf, n, "%sResponse", ctx->env->action);
+        return buf;
+}
+
+void dispatch(struct winrmd_ctx *ctx)
+{
+        const char *uri;
+        char action[1100];
+        xmlDoc *items = NULL;
+        winrmd_status st;
+
+        if (ctx->env->is_identify) {
+                ctx->op = OP_IDENTIFY;
+                uri = WINRMD_IDENTIFY_URI;
+        } else {
+                ctx->op = classify(ctx->env->action);
+                uri = ctx->env->resource_uri;
+        }
+        ctx->legacy = uri_is_legacy(uri);
+        if (ctx->op == OP_PULL) {
+                pull(ctx);
+                return;
+        }
+        if (ctx->op == OP_RELEASE) {
+                release(ctx);
+                return;
+        }
+        if (!uri) {
+                request_send_fault(ctx, F_INVALID_RESOURCE_URI, "The ResourceURI header is missing.");
+                return;
+        }
+        ctx->res = plugin_find(uri);
+        if (!ctx->res) {
+                request_send_fault(ctx, F_INVALID_RESOURCE_URI, NULL);
+                return;
+        }
+        if (!supports(ctx->res->res, ctx->op)) {
+                request_send_fault(ctx, ctx->op == OP_INVOKE ? F_ACTION_NOT_SUPPORTED : F_ACTION_MISMATCH, NULL);
+                return;
+        }
+        if ((ctx->res->res->flags & WINRMD_URI_LOCAL_WRITE) && is_mutating(ctx->op) &&
+            !(ctx->local && ctx->is_admin)) {
+                request_send_fault(ctx, F_ACCESS_DENIED,
+                                   "This operation is allowed only to local administrators.");
+                return;
+        }
+        if (ctx->op == OP_ENUMERATE && !enumerate_supported(ctx))
+                return;
+        if (in_flight >= (unsigned long)config_long("max_provider_requests") ||
+            in_flight >= (unsigned long)config_long("service.max_concurrent_ops")) {
+                request_send_fault(ctx, F_QUOTA_LIMIT, "Too many operations are in progress.");
+                return;
+        }
+        if (request_reply_begin(ctx, reply_action(ctx, action, sizeof(action))) < 0) {
+                request_send_status(ctx, 500, "Internal Server Error");
+                return;
+        }
+        if (ctx->op == OP_ENUMERATE) {
+                items = xmlNewDoc(BAD_CAST "1.0");
+                xmlNode *root = xmlNewNode(NULL, BAD_CAST "Items");
+                xmlDocSetRootElement(items, root);
+                ctx->out = ctx->cursor = root;
+        }
+        in_flight++;
+        st = call(ctx, ctx->op == OP_INVOKE ? method_of(ctx->env->action) : NULL);
+        if (st == WINRMD_PENDING) {
+                ctx->pending = true;
+                /* enumeration items live in the ctx's out node until complete */
+                return;
+        }
+        in_flight--;
+        ctx->out = ctx->cursor = ctx->rbody;
+        finish(ctx, st, items);
+}
+
+void dispatch_complete(struct winrmd_ctx *ctx, winrmd_status st)
+{
+        xmlDoc *items = NULL;
+
+        if (!ctx->pending)
+                return;
+        ctx->pending = false;
+        in_flight--;
+        if (ctx->op == OP_ENUMERATE)
+                items = ctx->out->doc;
+        ctx->out = ctx->cursor = ctx->rbody;
+        finish(ctx, st, items);
+}

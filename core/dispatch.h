@@ -1,0 +1,19 @@
+/* dispatch.h - routing a parsed, authenticated request to its provider, and
+ * the operations the core serves itself (Pull, Release). */
+#ifndef WINRMD_DISPATCH_H
+#define WINRMD_DISPATCH_H
+
+#include <winrmd/provider.h>
+
+#include "request.h"
+
+/* Handles ctx to the end: replies (or leaves it pending) and frees it. */
+void dispatch(struct winrmd_ctx *ctx);
+/* Finishes a request whose provider returned WINRMD_PENDING. */
+void dispatch_complete(struct winrmd_ctx *ctx, winrmd_status st);
+/* Monotonic clock in milliseconds. */
+int64_t dispatch_now_ms(void);
+/* Operations in flight inside providers (for limits and tests). */
+unsigned dispatch_in_flight(void);
+
+#endif

@@ -1,0 +1,38 @@
+/* enumctx.h - enumeration contexts: the items of one Enumerate, served by
+ * Pull until released or idle for EnumerationTimeoutms. */
+#ifndef WINRMD_ENUMCTX_H
+#define WINRMD_ENUMCTX_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <libxml/tree.h>
+
+#define ENUMCTX_MAX 1024
+
+struct enumctx;
+
+/* Takes ownership of doc, whose root's element children are the items.
+ * Writes the new context id ("uuid:...") into id.  -E2BIG when too many
+ * contexts are open, -ENOMEM. */
+int enumctx_create(xmlDoc *doc, const char *user, const char *uri, int64_t now_ms,
+                   int64_t timeout_ms, char id[48]);
+/* The live context id owned by user, or NULL (expired ones are dropped). */
+struct enumctx *enumctx_find(const char *id, const char *user, int64_t now_ms);
+/* The next item not yet served, or NULL at the end; advances. */
+xmlNode *enumctx_next(struct enumctx *c);
+/* True when every item has been served. */
+bool enumctx_done(const struct enumctx *c);
+/* Pushes the expiry forward after a Pull. */
+void enumctx_touch(struct enumctx *c, int64_t now_ms, int64_t timeout_ms);
+/* The id of c (borrowed). */
+const char *enumctx_id(const struct enumctx *c);
+/* Frees c and forgets it. */
+void enumctx_release(struct enumctx *c);
+/* Drops every context idle past its expiry; returns how many. */
+int enumctx_expire(int64_t now_ms);
+/* Frees all contexts. */
+void enumctx_free_all(void);
+/* Number of open contexts. */
+int enumctx_count(void);
+
+#endif

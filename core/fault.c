@@ -1,0 +1,188 @@
+/* fault.c - every WS-Man fault winrmd sends comes from this table. */
+#include "autoconfig.h"
+
+#include <string.h>
+#include <unistd.h>
+
+#include "fault.h"
+#include "ns.h"
+#include "util.h"
+
+#define A NS_WSA, "a"
+#define W NS_WSMAN, "w"
+#define X NS_WXF, "x"
+#define N NS_WSEN, "n"
+
+static const struct fault_row rows[F_COUNT] = {
+        { F_NOT_FOUND, "Sender", A, "DestinationUnreachable", NULL, 0x80338000u,
+          "The resource identified by the resource uri and selectors could not be found." },
+        { F_INVALID_RESOURCE_URI, "Sender", A, "DestinationUnreachable", "InvalidResourceURI", 0x8033803Bu,
+          "The WS-Management service cannot process the request. The resource URI is missing or is not found in the WS-Management catalog." },
+        { F_ACTION_NOT_SUPPORTED, "Sender", A, "ActionNotSupported", NULL, 0x80338013u,
+          "The WS-Management service cannot process the request because the action is not supported." },
+        { F_ACTION_MISMATCH, "Sender", A, "ActionNotSupported", "ActionMismatch", 0x80338031u,
+          "The WS-Management service cannot process the request because the resource does not support this action." },
+        { F_INVALID_HEADER, "Sender", A, "InvalidMessageInformationHeader", NULL, 0x8033800Fu,
+          "The WS-Management service cannot process the request because a header is invalid." },
+        { F_HEADER_REQUIRED, "Sender", A, "MessageInformationHeaderRequired", NULL, 0x80338011u,
+          "The WS-Management service cannot process the request because a required header is missing." },
+        { F_ACCESS_DENIED, "Sender", W, "AccessDenied", NULL, 5u,
+          "Access is denied." },
+        { F_ALREADY_EXISTS, "Sender", W, "AlreadyExists", NULL, 0x80338033u,
+          "The WS-Management service cannot create the resource because it already exists." },
+        { F_CONCURRENCY, "Sender", W, "Concurrency", NULL, 0x80338032u,
+          "The action could not be completed due to concurrency or locking problems." },
+        { F_ENCODING_LIMIT, "Sender", W, "EncodingLimit", "ServiceEnvelopeLimit", 0x80338049u,
+          "The WS-Management service cannot process the request because the envelope exceeds MaxEnvelopeSizekb." },
+        { F_MAX_ENVELOPE_SIZE, "Sender", W, "EncodingLimit", "MaxEnvelopeSize", 0x80338048u,
+          "The response that the WS-Management service computed exceeds the maximum envelope size." },
+        { F_INVALID_OPTIONS, "Sender", W, "InvalidOptions", "NotSupported", 0x80338039u,
+          "The WS-Management service does not support an option that the request requires." },
+        { F_INVALID_PARAMETER, "Sender", W, "InvalidParameter", "InvalidValue", 0x8033803Au,
+          "The parameter is incorrect." },
+        { F_INVALID_SELECTORS, "Sender", W, "InvalidSelectors", NULL, 0x8033803Du,
+          "The WS-Management service cannot process the request because the request contained invalid selectors for the resource." },
+        { F_QUOTA_LIMIT, "Sender", W, "QuotaLimit", NULL, 0x8033803Fu,
+          "The WS-Management service cannot process the request because a quota was exceeded." },
+        { F_SCHEMA, "Sender", W, "SchemaValidationError", NULL, 0x80338041u,
+          "The supplied SOAP violates the corresponding XML schema definition." },
+        { F_UNPARSABLE, "Sender", W, "SchemaValidationError", NULL, 0x80338043u,
+          "The WS-Management service cannot process the request because the XML is invalid." },
+        { F_UNSUPPORTED_FEATURE, "Sender", W, "UnsupportedFeature", NULL, 0x80338042u,
+          "The WS-Management service does not support the requested feature." },
+        { F_ADDRESSING_MODE, "Sender", W, "UnsupportedFeature", "AddressingMode", 0x80338076u,
+          "The WS-Management service supports only the anonymous reply address." },
+        { F_ENUMERATION_MODE, "Sender", W, "UnsupportedFeature", "EnumerationMode", 0x80338086u,
+          "The WS-Management service does not support the requested enumeration mode." },
+        { F_TIMED_OUT, "Receiver", W, "TimedOut", NULL, 0x80338029u,
+          "The WS-Management service cannot complete the operation within the time specified in OperationTimeout." },
+        { F_INTERNAL, "Receiver", W, "InternalError", NULL, 0x80004005u,
+          "The WS-Management service encountered an internal error." },
+        { F_INVALID_REPRESENTATION, "Sender", X, "InvalidRepresentation", NULL, 0x80338015u,
+          "The XML representation is invalid or an element is read-only." },
+        { F_INVALID_ENUM_CONTEXT, "Receiver", N, "InvalidEnumerationContext", NULL, 0x8033801Bu,
+          "The enumeration context supplied in the message is not valid." },
+        { F_FILTER_DIALECT, "Sender", N, "FilterDialectRequestedUnavailable", NULL, 0x80338019u,
+          "The requested filter dialect is not supported." },
+        { F_CERT_NOT_FOUND, "Sender", W, "InvalidParameter", "InvalidValue", 0x80338082u,
+          "The requested certificate was not found." },
+        { F_MUST_UNDERSTAND, "MustUnderstand", NULL, NULL, NULL, NULL, 0x80338010u,
+          "The WS-Management service cannot process a SOAP header in the request that is marked as mustUnderstand." },
+        { F_VERSION_MISMATCH, "VersionMismatch", NULL, NULL, NULL, NULL, 0x8033800Du,
+          "The WS-Management service supports SOAP 1.2 envelopes only." },
+};
+
+const struct fault_row *fault_row(enum fault_id id)
+{
+        return &rows[id < F_COUNT ? id : F_INTERNAL];
+}
+
+enum fault_id fault_from_status(winrmd_status st)
+{
+        switch (st) {
+        case WINRMD_E_NOT_FOUND: return F_NOT_FOUND;
+        case WINRMD_E_SCHEMA: return F_SCHEMA;
+        case WINRMD_E_EXISTS: return F_ALREADY_EXISTS;
+        case WINRMD_E_DENIED: return F_ACCESS_DENIED;
+        case WINRMD_E_UNSUPPORTED: return F_ACTION_MISMATCH;
+        case WINRMD_E_SELECTORS: return F_INVALID_SELECTORS;
+        case WINRMD_E_INVALID_VALUE: return F_INVALID_PARAMETER;
+        case WINRMD_E_READ_ONLY: return F_INVALID_REPRESENTATION;
+        case WINRMD_E_CERT_NOT_FOUND: return F_CERT_NOT_FOUND;
+        case WINRMD_E_QUOTA: return F_QUOTA_LIMIT;
+        case WINRMD_E_TIMED_OUT: return F_TIMED_OUT;
+        case WINRMD_E_BUSY: return F_CONCURRENCY;
+        default: return F_INTERNAL;
+        }
+}
+
+const char *fault_action(enum fault_id id)
+{
+        const struct fault_row *r = fault_row(id);
+
+        if (r->sub_ns && !strcmp(r->sub_ns, NS_WSA))
+                return NS_WSA "/fault";
+        if (r->sub_ns && !strcmp(r->sub_ns, NS_WXF))
+                return NS_WXF "/fault";
+        if (r->sub_ns && !strcmp(r->sub_ns, NS_WSEN))
+                return NS_WSEN "/fault";
+        return "http://schemas.dmtf.org/wbem/wsman/1/wsman/fault";
+}
+
+const char *fault_machine(void)
+{
+        static char host[256];
+
+        if (!host[0] && gethostname(host, sizeof(host) - 1) < 0)
+                strcpy(host, "localhost");
+        return host;
+}
+
+/* The seed's shape: WSManFault > Message > ProviderFault > WSManFault > Message. */
+static void build_legacy(xmlNode *detail, const struct fault_row *r, const char *msg,
+                         const char *machine)
+{
+        char code[16];
+        xmlNode *outer, *m, *pf, *inner;
+        xmlNs *f;
+
+        snprintf(code, sizeof(code), "%u", (unsigned)(r->wsman_code & 0xffffu));
+        outer = xmlNewChild(detail, NULL, BAD_CAST "WSManFault", NULL);
+        f = xmlNewNs(outer, BAD_CAST NS_WSMFAULT_2005, BAD_CAST "f");
+        xmlSetNs(outer, f);
+        xmlNewProp(outer, BAD_CAST "Code", BAD_CAST code);
+        xmlNewProp(outer, BAD_CAST "Machine", BAD_CAST machine);
+        m = xmlNewChild(outer, f, BAD_CAST "Message", NULL);
+        pf = xmlNewChild(m, f, BAD_CAST "ProviderFault", NULL);
+        xmlNewProp(pf, BAD_CAST "providerId", BAD_CAST "A855B0EE-65C2-4282-830B-7FA181E73BFF");
+        inner = xmlNewChild(pf, f, BAD_CAST "WSManFault", NULL);
+        xmlNewProp(inner, BAD_CAST "Code", BAD_CAST code);
+        xmlNewProp(inner, BAD_CAST "Machine", BAD_CAST "");
+        xmlNewTextChild(inner, f, BAD_CAST "Message", BAD_CAST msg);
+}
+
+void fault_build(xmlNode *body, enum fault_id id, const char *message, bool legacy,
+                 const char *machine)
+{
+        const struct fault_row *r = fault_row(id);
+        xmlNs *s = xmlSearchNsByHref(body->doc, body, BAD_CAST NS_SOAP);
+        xmlNode *fault, *code, *sub, *reason, *text, *detail, *wf;
+        char value[128], num[16];
+        const char *msg = message ? message : r->reason;
+
+        fault = xmlNewChild(body, s, BAD_CAST "Fault", NULL);
+        code = xmlNewChild(fault, s, BAD_CAST "Code", NULL);
+        snprintf(value, sizeof(value), "s:%s", r->code);
+        xmlNewChild(code, s, BAD_CAST "Value", BAD_CAST value);
+        if (r->sub_ns) {
+                sub = xmlNewChild(code, s, BAD_CAST "Subcode", NULL);
+                snprintf(value, sizeof(value), "%s:%s", r->sub_prefix, r->sub_local);
+                xmlNode *v = xmlNewChild(sub, s, BAD_CAST "Value", BAD_CAST value);
+                if (!xmlSearchNs(body->doc, v, BAD_CAST r->sub_prefix))
+                        xmlNewNs(v, BAD_CAST r->sub_ns, BAD_CAST r->sub_prefix);
+        }
+        reason = xmlNewChild(fault, s, BAD_CAST "Reason", NULL);
+        text = xmlNewTextChild(reason, s, BAD_CAST "Text", BAD_CAST r->reason);
+        xmlNodeSetLang(text, BAD_CAST "en-US");
+        detail = xmlNewChild(fault, s, BAD_CAST "Detail", NULL);
+        if (r->detail) {
+                char d[256];
+                xmlNode *fd;
+                snprintf(d, sizeof(d), FAULT_DETAIL "%s", r->detail);
+                fd = xmlNewTextChild(detail, NULL, BAD_CAST "FaultDetail", BAD_CAST d);
+                xmlNs *w = xmlSearchNsByHref(body->doc, fd, BAD_CAST NS_WSMAN);
+                if (!w)
+                        w = xmlNewNs(fd, BAD_CAST NS_WSMAN, BAD_CAST "w");
+                xmlSetNs(fd, w);
+        }
+        if (legacy) {
+                build_legacy(detail, r, msg, machine);
+                return;
+        }
+        snprintf(num, sizeof(num), "%u", (unsigned)r->wsman_code);
+        wf = xmlNewChild(detail, NULL, BAD_CAST "WSManFault", NULL);
+        xmlSetNs(wf, xmlNewNs(wf, BAD_CAST NS_WSMFAULT, BAD_CAST "f"));
+        xmlNewProp(wf, BAD_CAST "Code", BAD_CAST num);
+        xmlNewProp(wf, BAD_CAST "Machine", BAD_CAST machine);
+        xmlNewTextChild(wf, wf->ns, BAD_CAST "Message", BAD_CAST msg);
+}

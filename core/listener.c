@@ -1,0 +1,204 @@
+/* listener.c - binding sockets and giving each its evhttp. */
+#include "autoconfig.h"
+
+#include <errno.h>
+#include <grp.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <event2/http.h>
+#include <event2/listener.h>
+
+#include "config.h"
+#include "event.h"
+#include "http.h"
+#include "listener.h"
+#include "log.h"
+#include "util.h"
+
+static struct listener *all;
+
+static void apply_limits(struct listener *l)
+{
+        long kb = config_long("max_envelope_kb");
+        struct timeval tv = { config_long("service.idle_timeout_ms") / 1000,
+                              (config_long("service.idle_timeout_ms") % 1000) * 1000 };
+
+        /* A little room over the SOAP limit so that http.c can answer the
+         * precise fault; evhttp refuses anything larger while reading. */
+        evhttp_set_max_body_size(l->http, (ev_ssize_t)kb * 1024 + 1);
+        evhttp_set_max_headers_size(l->http, 64 * 1024);
+        evhttp_set_timeout_tv(l->http, &tv);
+}
+
+void listener_apply_limits(void)
+{
+        for (struct listener *l = all; l; l = l->next)
+                apply_limits(l);
+}
+
+static struct listener *listener_new(enum listener_kind kind, const char *transport)
+{
+        struct listener *l = calloc(1, sizeof(*l));
+
+        if (!l)
+                return NULL;
+        l->kind = kind;
+        l->transport = transport;
+        l->http = evhttp_new(event_loop_base());
+        if (!l->http) {
+                free(l);
+                return NULL;
+        }
+        evhttp_set_allowed_methods(l->http, EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_HEAD |
+                                   EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE | EVHTTP_REQ_OPTIONS);
+        evhttp_set_gencb(l->http, http_handle, l);
+        evhttp_set_default_content_type(l->http, "application/soap+xml;charset=UTF-8");
+        apply_limits(l);
+        return l;
+}
+
+static void link_listener(struct listener *l)
+{
+        l->next = all;
+        all = l;
+}
+
+static gid_t admin_gid(void)
+{
+        const char *list = config_get("service.admin_groups");
+        char g[128];
+
+        while (next_word(&list, g, sizeof(g))) {
+                struct group *gr = getgrnam(g);
+                if (gr)
+                        return gr->gr_gid;
+        }
+        return (gid_t)-1;
+}
+
+int listener_open_unix(const char *path, struct listener **ret)
+{
+        struct sockaddr_un sa = { .sun_family = AF_UNIX };
+        struct evconnlistener *el;
+        struct listener *l;
+        int fd, r;
+
+        if (strlen(path) >= sizeof(sa.sun_path))
+                return -ENAMETOOLONG;
+        strcpy(sa.sun_path, path);
+        fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+        if (fd < 0)
+                return -errno;
+        (void)unlink(path);
+        if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(fd, 128) < 0) {
+                r = -errno;
+                close(fd);
+                return r;
+        }
+        (void)chown(path, 0, admin_gid());
+        (void)chmod(path, 0660);
+        l = listener_new(LISTENER_UNIX, "unix");
+        if (!l) {
+                close(fd);
+                return -ENOMEM;
+        }
+        el = evconnlistener_new(event_loop_base(), NULL, NULL,
+                                LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC, -1, fd);
+        if (!el) {
+                close(fd);
+                evhttp_free(l->http);
+                free(l);
+                return -ENOMEM;
+        }
+        l->bound = evhttp_bind_listener(l->http, el);
+        snprintf(l->desc, sizeof(l->desc), "%s", path);
+        link_listener(l);
+        *ret = l;
+        return 0;
+}
+
+int listener_open_tcp(const char *addr, int port, struct listener **ret)
+{
+        struct addrinfo hints = { .ai_flags = AI_NUMERICHOST | AI_PASSIVE, .ai_socktype = SOCK_STREAM };
+        struct addrinfo *ai = NULL;
+        struct sockaddr_storage ss;
+        socklen_t sl = sizeof(ss);
+        struct evconnlistener *el;
+        struct listener *l;
+        char portstr[8];
+        int fd, one = 1, r;
+
+        snprintf(portstr, sizeof(portstr), "%d", port);
+        if (getaddrinfo(addr, portstr, &hints, &ai) != 0)
+                return -EADDRNOTAVAIL;
+        fd = socket(ai->ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+        if (fd < 0) {
+                r = -errno;
+                freeaddrinfo(ai);
+                return r;
+        }
+        (void)setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+        (void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+        if (ai->ai_family == AF_INET6)
+                (void)setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
+        if (bind(fd, ai->ai_addr, ai->ai_addrlen) < 0 || listen(fd, 511) < 0) {
+                r = -errno;
+                close(fd);
+                freeaddrinfo(ai);
+                return r;
+        }
+        freeaddrinfo(ai);
+        l = listener_new(LISTENER_TCP, "http");
+        if (!l) {
+                close(fd);
+                return -ENOMEM;
+        }
+        el = evconnlistener_new(event_loop_base(), NULL, NULL,
+                                LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC, -1, fd);
+        if (!el) {
+                close(fd);
+                evhttp_free(l->http);
+                free(l);
+                return -ENOMEM;
+        }
+        l->bound = evhttp_bind_listener(l->http, el);
+        if (getsockname(fd, (struct sockaddr *)&ss, &sl) == 0)
+                l->port = ntohs(ss.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&ss)->sin6_port
+                                                         : ((struct sockaddr_in *)&ss)->sin_port);
+        if (strchr(addr, ':'))
+                snprintf(l->desc, sizeof(l->desc), "[%s]:%d", addr, l->port);
+        else
+                snprintf(l->desc, sizeof(l->desc), "%s:%d", addr, l->port);
+        link_listener(l);
+        *ret = l;
+        return 0;
+}
+
+void listener_close(struct listener *l)
+{
+        for (struct listener **p = &all; *p; p = &(*p)->next) {
+                if (*p == l) {
+                        *p = l->next;
+                        break;
+                }
+        }
+        if (l->kind == LISTENER_UNIX)
+                (void)unlink(l->desc);
+        evhttp_free(l->http);
+        free(l);
+}
+
+void listener_close_all(void)
+{
+        while (all)
+                listener_close(all);
+}

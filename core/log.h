@@ -1,0 +1,21 @@
+/* log.h - one-line log records to stderr (the journal under systemd). */
+#ifndef WINRMD_LOG_H
+#define WINRMD_LOG_H
+
+#include <stdarg.h>
+
+enum { LOG_LVL_ERR = 3, LOG_LVL_WARNING = 4, LOG_LVL_INFO = 6, LOG_LVL_DEBUG = 7 };
+
+/* Sets the most verbose level printed (default LOG_LVL_INFO). */
+void log_set_level(int level);
+/* Formats one record; never pass a secret. */
+void log_msg(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Same, with a va_list. */
+void log_vmsg(int level, const char *fmt, va_list ap);
+
+#define log_err(...) log_msg(LOG_LVL_ERR, __VA_ARGS__)
+#define log_warn(...) log_msg(LOG_LVL_WARNING, __VA_ARGS__)
+#define log_info(...) log_msg(LOG_LVL_INFO, __VA_ARGS__)
+#define log_debug(...) log_msg(LOG_LVL_DEBUG, __VA_ARGS__)
+
+#endif

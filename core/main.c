@@ -1,0 +1,240 @@
+/* main.c - start-up, signals, readiness, shutdown. */
+#include "autoconfig.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <event2/event.h>
+#include <libxml/parser.h>
+
+#include "auth.h"
+#include "config.h"
+#include "enumctx.h"
+#include "event.h"
+#include "listener.h"
+#include "log.h"
+#include "notify.h"
+#include "plugin.h"
+
+#ifndef PROVIDERDIR
+#define PROVIDERDIR "/usr/lib/winrmd/providers"
+#endif
+
+#define MAX_LISTEN 16
+
+struct options {
+        bool foreground, check_only;
+        int verbose;
+        const char *state_dir, *plugin_dir, *socket_path;
+        const char *listen[MAX_LISTEN];
+        int n_listen;
+};
+
+static void usage(FILE *f)
+{
+        fprintf(f,
+                "Usage: winrmd [OPTIONS]\n"
+                "  -f, --foreground        stay in the foreground (systemd, tests)\n"
+                "      --state-dir DIR     configuration store, certs/ and winrmd.sock (/var/lib/winrmd)\n"
+                "      --plugin-dir DIR    where providers are loaded from (%s)\n"
+                "      --socket PATH       control socket (STATE/winrmd.sock)\n"
+                "      --listen ADDR:PORT  also serve plain HTTP on ADDR:PORT (repeatable)\n"
+                "      --check-config      validate the configuration store and exit\n"
+                "  -v, --verbose           log debug records\n"
+                "  -V, --version           print the version\n"
+                "  -h, --help              this text\n", PROVIDERDIR);
+}
+
+static int parse_options(int argc, char **argv, struct options *o)
+{
+        enum { OPT_STATE = 256, OPT_PLUGIN, OPT_SOCKET, OPT_LISTEN, OPT_CHECK };
+        static const struct option longopts[] = {
+                { "foreground", no_argument, NULL, 'f' },
+                { "state-dir", required_argument, NULL, OPT_STATE },
+                { "plugin-dir", required_argument, NULL, OPT_PLUGIN },
+                { "socket", required_argument, NULL, OPT_SOCKET },
+                { "listen", required_argument, NULL, OPT_LISTEN },
+                { "check-config", no_argument, NULL, OPT_CHECK },
+                { "verbose", no_argument, NULL, 'v' },
+                { "version", no_argument, NULL, 'V' },
+                { "help", no_argument, NULL, 'h' },
+                { NULL, 0, NULL, 0 }
+        };
+        int c;
+
+        while ((c = getopt_long(argc, argv, "fvVh", longopts, NULL)) != -1) {
+                switch (c) {
+                case 'f': o->foreground = true; break;
+                case 'v': o->verbose++; break;
+                case OPT_STATE: o->state_dir = optarg; break;
+                case OPT_PLUGIN: o->plugin_dir = optarg; break;
+                case OPT_SOCKET: o->socket_path = optarg; break;
+                case OPT_CHECK: o->check_only = true; break;
+                case OPT_LISTEN:
+                        if (o->n_listen >= MAX_LISTEN) {
+                                fprintf(stderr, "winrmd: too many --listen options\n");
+                                return -1;
+                        }
+                        o->listen[o->n_listen++] = optarg;
+                        break;
+                case 'V': printf("winrmd %s\n", PACKAGE_VERSION); exit(0);
+                case 'h': usage(stdout); exit(0);
+                default: usage(stderr); return -1;
+                }
+        }
+        if (optind < argc) {
+                fprintf(stderr, "winrmd: unexpected argument %s\n", argv[optind]);
+                return -1;
+        }
+        return 0;
+}
+
+/* Splits "ADDR:PORT" or "[V6]:PORT". */
+static int split_hostport(const char *s, char *addr, size_t n, int *port)
+{
+        const char *colon;
+        char *end;
+        long p;
+
+        if (s[0] == '[') {
+                const char *close = strchr(s, ']');
+                if (!close || close[1] != ':' || (size_t)(close - s - 1) >= n)
+                        return -EINVAL;
+                memcpy(addr, s + 1, (size_t)(close - s - 1));
+                addr[close - s - 1] = '\0';
+                colon = close + 1;
+        } else {
+                colon = strrchr(s, ':');
+                if (!colon || (size_t)(colon - s) >= n)
+                        return -EINVAL;
+                memcpy(addr, s, (size_t)(colon - s));
+                addr[colon - s] = '\0';
+        }
+        p = strtol(colon + 1, &end, 10);
+        if (*end || end == colon + 1 || p < 0 || p > 65535)
+                return -EINVAL;
+        *port = (int)p;
+        return 0;
+}
+
+static void on_signal(evutil_socket_t sig, short what, void *arg)
+{
+        log_info("signal %d: shutting down", (int)sig);
+        notify_send("STOPPING=1");
+        event_base_loopexit(arg, NULL);
+}
+
+static void on_config_change(const char *key, void *arg)
+{
+        log_info("configuration: %s changed", key);
+        listener_apply_limits();
+        if (!strncmp(key, "service.", 8))
+                auth_cache_clear();
+        plugin_config_changed(key);
+}
+
+static void raise_fd_limit(void)
+{
+        struct rlimit rl;
+
+        if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+                rl.rlim_cur = rl.rlim_max;
+                (void)setrlimit(RLIMIT_NOFILE, &rl);
+        }
+}
+
+static int open_listeners(const struct options *o, const char *sock)
+{
+        struct listener *l;
+        char addr[128];
+        int port, r;
+
+        r = listener_open_unix(sock, &l);
+        if (r < 0) {
+                log_err("control socket %s: %s", sock, strerror(-r));
+                return r;
+        }
+        log_info("control socket %s", sock);
+        for (int i = 0; i < o->n_listen; i++) {
+                if (split_hostport(o->listen[i], addr, sizeof(addr), &port) < 0) {
+                        log_err("--listen %s: expected ADDR:PORT", o->listen[i]);
+                        return -EINVAL;
+                }
+                r = listener_open_tcp(addr, port, &l);
+                if (r < 0) {
+                        log_err("listener %s: %s", o->listen[i], strerror(-r));
+                        return r;
+                }
+                log_info("listening on http://%s/%s", l->desc, config_get("client.url_prefix"));
+        }
+        return 0;
+}
+
+int main(int argc, char **argv)
+{
+        struct options o = { .state_dir = "/var/lib/winrmd" };
+        char path[4096], sock[4096], err[512] = "";
+        struct event_base *base;
+        struct event *sigterm, *sigint;
+        int r;
+
+        if (parse_options(argc, argv, &o) < 0)
+                return 2;
+        log_set_level(o.verbose ? LOG_LVL_DEBUG : LOG_LVL_INFO);
+        xmlInitParser();
+        if (mkdir(o.state_dir, 0700) < 0 && errno != EEXIST) {
+                log_err("state directory %s: %s", o.state_dir, strerror(errno));
+                return 1;
+        }
+        snprintf(path, sizeof(path), "%s/certs", o.state_dir);
+        (void)mkdir(path, 0700);
+        snprintf(path, sizeof(path), "%s/winrmd.conf", o.state_dir);
+        if (config_load(path, err, sizeof(err)) < 0) {
+                log_err("configuration store refused: %s", err);
+                return 1;
+        }
+        if (o.check_only) {
+                printf("%s: ok\n", path);
+                return 0;
+        }
+        snprintf(sock, sizeof(sock), "%s", o.socket_path ? o.socket_path : "");
+        if (!sock[0])
+                snprintf(sock, sizeof(sock), "%s/winrmd.sock", o.state_dir);
+        signal(SIGPIPE, SIG_IGN);
+        raise_fd_limit();
+        base = event_base_new();
+        if (!base)
+                return 1;
+        event_loop_set(base);
+        config_set_watch(on_config_change, NULL);
+        plugin_load_dir(o.plugin_dir ? o.plugin_dir : PROVIDERDIR);
+        r = open_listeners(&o, sock);
+        if (r < 0)
+                return 1;
+        if (!o.foreground && daemon(0, 0) < 0) {
+                log_err("daemon: %s", strerror(errno));
+                return 1;
+        }
+        sigterm = evsignal_new(base, SIGTERM, on_signal, base);
+        sigint = evsignal_new(base, SIGINT, on_signal, base);
+        event_add(sigterm, NULL);
+        event_add(sigint, NULL);
+        notify_send("READY=1");
+        log_info("ready (winrmd %s)", PACKAGE_VERSION);
+        event_base_dispatch(base);
+        listener_close_all();
+        enumctx_free_all();
+        plugin_unload_all();
+        event_free(sigterm);
+        event_free(sigint);
+        event_base_free(base);
+        config_free();
+        xmlCleanupParser();
+        return 0;
+}

@@ -1,0 +1,19 @@
+/* priv.h - everything that needs root, behind one narrow interface, so that
+ * moving it into a privileged monitor process later changes only priv.c. */
+#ifndef WINRMD_PRIV_H
+#define WINRMD_PRIV_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+/* Checks user's password with PAM service "winrmd" (auth + account).
+ * 0 when valid, -EACCES when refused, -EIO when PAM failed. */
+int priv_check_password(const char *user, const char *pass);
+/* 1 if uid is root or a member of one of the comma-separated groups. */
+bool priv_uid_is_admin(uid_t uid, const char *groups);
+/* Fills name with the user name of uid; "uid:N" when it has none. */
+void priv_uid_name(uid_t uid, char *name, size_t len);
+/* 1 if the named user is root or a member of one of the groups. */
+bool priv_user_is_admin(const char *user, const char *groups);
+
+#endif

@@ -1,0 +1,140 @@
+/* reply.c - building and sending WS-Man replies. */
+#include "autoconfig.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <event2/buffer.h>
+#include <event2/http.h>
+#include <event2/keyvalq_struct.h>
+
+#include "config.h"
+#include "log.h"
+#include "ns.h"
+#include "request.h"
+#include "trace.h"
+#include "util.h"
+
+struct winrmd_ctx *request_new(struct evhttp_request *req, const struct listener *lst)
+{
+        struct winrmd_ctx *ctx = calloc(1, sizeof(*ctx));
+
+        if (!ctx)
+                return NULL;
+        ctx->http = req;
+        ctx->lst = lst;
+        return ctx;
+}
+
+void request_free(struct winrmd_ctx *ctx)
+{
+        if (!ctx)
+                return;
+        env_free(ctx->env);
+        xmlFreeDoc(ctx->rdoc);
+        for (size_t i = 0; i < ctx->n_created; i++) {
+                free(ctx->created_sel[i][0]);
+                free(ctx->created_sel[i][1]);
+        }
+        free(ctx->fault_msg);
+        while (ctx->strings) {
+                struct str_list *n = ctx->strings->next;
+                free(ctx->strings);
+                ctx->strings = n;
+        }
+        config_txn_free(ctx->txn);
+        free(ctx);
+}
+
+const char *request_keep(struct winrmd_ctx *ctx, const char *s)
+{
+        size_t n = strlen(s) + 1;
+        struct str_list *l = malloc(sizeof(*l) + n);
+
+        if (!l)
+                return NULL;
+        memcpy(l->s, s, n);
+        l->next = ctx->strings;
+        ctx->strings = l;
+        return l->s;
+}
+
+static void add_header(struct winrmd_ctx *ctx, xmlNs *a, const char *name, const char *value)
+{
+        xmlNewTextChild(ctx->rheader, a, BAD_CAST name, BAD_CAST value);
+}
+
+int request_reply_begin(struct winrmd_ctx *ctx, const char *action)
+{
+        xmlNode *env;
+        xmlNs *s, *a;
+        _cleanup_free_ char *mid = NULL;
+
+        xmlFreeDoc(ctx->rdoc);
+        ctx->rdoc = xmlNewDoc(BAD_CAST "1.0");
+        if (!ctx->rdoc)
+                return -1;
+        env = xmlNewNode(NULL, BAD_CAST "Envelope");
+        xmlDocSetRootElement(ctx->rdoc, env);
+        xmlNodeSetLang(env, BAD_CAST "en-US");
+        s = xmlNewNs(env, BAD_CAST NS_SOAP, BAD_CAST "s");
+        xmlSetNs(env, s);
+        ctx->rheader = xmlNewChild(env, s, BAD_CAST "Header", NULL);
+        ctx->rbody = xmlNewChild(env, s, BAD_CAST "Body", NULL);
+        ctx->cursor = ctx->out = ctx->rbody;
+        if (!action)
+                return 0;
+        a = xmlNewNs(env, BAD_CAST NS_WSA, BAD_CAST "a");
+        xmlNewNs(env, BAD_CAST NS_WSMAN, BAD_CAST "w");
+        mid = new_message_id();
+        add_header(ctx, a, "Action", action);
+        add_header(ctx, a, "MessageID", mid ? mid : "");
+        add_header(ctx, a, "To", WSA_ANONYMOUS);
+        if (ctx->env && ctx->env->message_id)
+                add_header(ctx, a, "RelatesTo", ctx->env->message_id);
+        return 0;
+}
+
+static void send_with_body(struct winrmd_ctx *ctx, int status, const char *reason,
+                           const char *body, size_t len)
+{
+        struct evkeyvalq *h = evhttp_request_get_output_headers(ctx->http);
+        struct evbuffer *b = evhttp_request_get_output_buffer(ctx->http);
+
+        evhttp_add_header(h, "Content-Type", "application/soap+xml;charset=UTF-8");
+        evbuffer_add(b, body, len);
+        evhttp_send_reply(ctx->http, status, reason, NULL);
+}
+
+void request_send(struct winrmd_ctx *ctx, int status)
+{
+        xmlChar *mem = NULL;
+        int len = 0;
+
+        xmlDocDumpMemoryEnc(ctx->rdoc, &mem, &len, "UTF-8");
+        if (!mem) {
+                request_send_status(ctx, 500, "Internal Server Error");
+                return;
+        }
+        if (config_bool("soap_trace"))
+                trace_message("response", (const char *)mem, (size_t)len);
+        send_with_body(ctx, status, status == 200 ? "OK" : "Internal Server Error",
+                       (const char *)mem, (size_t)len);
+        xmlFree(mem);
+        request_free(ctx);
+}
+
+void request_send_fault(struct winrmd_ctx *ctx, enum fault_id id, const char *message)
+{
+        if (request_reply_begin(ctx, fault_action(id)) < 0) {
+                request_send_status(ctx, 500, "Internal Server Error");
+                return;
+        }
+        fault_build(ctx->rbody, id, message, ctx->legacy, fault_machine());
+        request_send(ctx, 500);
+}
+
+void request_send_status(struct winrmd_ctx *ctx, int status, const char *reason)
+{
+        evhttp_send_reply(ctx->http, status, reason, NULL);
+        request_free(ctx);
+}

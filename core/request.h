@@ -1,0 +1,72 @@
+/* request.h - one WS-Man request from receipt to reply (the winrmd_ctx). */
+#ifndef WINRMD_REQUEST_H
+#define WINRMD_REQUEST_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+#include <libxml/tree.h>
+
+#include <winrmd/provider.h>
+
+#include "envelope.h"
+#include "fault.h"
+
+struct evhttp_request;
+struct listener;
+struct registered;
+struct config_txn;
+
+enum op {
+        OP_NONE, OP_IDENTIFY, OP_GET, OP_PUT, OP_CREATE, OP_DELETE, OP_ENUMERATE,
+        OP_PULL, OP_RELEASE, OP_INVOKE
+};
+
+struct str_list {
+        struct str_list *next;
+        char s[];
+};
+
+struct winrmd_ctx {
+        struct evhttp_request *http;
+        const struct listener *lst;
+        struct env *env;
+        enum op op;
+        char user[256];           /* "" = nobody (never authorised) */
+        bool authenticated, anonymous, local, is_admin;
+        const char *transport;    /* "unix", "http", "https" */
+        bool legacy;              /* addressed a seed 2005/06 URI */
+
+        const struct registered *res;
+        struct config_txn *txn;
+
+        xmlDoc *rdoc;             /* the reply envelope */
+        xmlNode *rheader, *rbody;
+        xmlNode *cursor;          /* element begin() writes into */
+        xmlNode *out;             /* where the provider's elements go */
+        char *created_sel[16][2];
+        size_t n_created;
+
+        bool has_fault;
+        enum fault_id fault;
+        char *fault_msg;
+
+        bool pending, done;
+        struct str_list *strings; /* node_text() results, freed with the ctx */
+};
+
+/* A new ctx for req on lst; NULL on OOM.  Free with request_free(). */
+struct winrmd_ctx *request_new(struct evhttp_request *req, const struct listener *lst);
+/* Frees everything the ctx owns (env, reply doc, strings, txn). */
+void request_free(struct winrmd_ctx *ctx);
+/* Creates the reply document with Action (NULL: Identify's empty header). */
+int request_reply_begin(struct winrmd_ctx *ctx, const char *action);
+/* Sends the reply document with HTTP status (200 or 500) and frees ctx. */
+void request_send(struct winrmd_ctx *ctx, int status);
+/* Sends fault id (message NULL = standard) and frees ctx. */
+void request_send_fault(struct winrmd_ctx *ctx, enum fault_id id, const char *message);
+/* Sends a bare HTTP status with an empty body and frees ctx. */
+void request_send_status(struct winrmd_ctx *ctx, int status, const char *reason);
+/* Keeps a copy of s for the life of ctx; returns it (NULL on OOM). */
+const char *request_keep(struct winrmd_ctx *ctx, const char *s);
+
+#endif

@@ -1,0 +1,199 @@
+/* util.c - constant-time compare and WS-Man scalar parsing. */
+#include "autoconfig.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <uuid/uuid.h>
+
+#include "util.h"
+
+bool ct_equal(const void *a, const void *b, size_t n)
+{
+        const volatile unsigned char *x = a, *y = b;
+        unsigned char d = 0;
+
+        for (size_t i = 0; i < n; i++)
+                d |= x[i] ^ y[i];
+        return d == 0;
+}
+
+void wipe(void *p, size_t n)
+{
+        explicit_bzero(p, n);
+}
+
+int ascii_casecmp(const char *a, const char *b)
+{
+        for (;; a++, b++) {
+                int ca = tolower((unsigned char)*a), cb = tolower((unsigned char)*b);
+                if (ca != cb)
+                        return ca - cb;
+                if (!ca)
+                        return 0;
+        }
+}
+
+static const char *skip_blank(const char *s)
+{
+        while (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n')
+                s++;
+        return s;
+}
+
+static bool only_blank(const char *s)
+{
+        return *skip_blank(s) == '\0';
+}
+
+int parse_bool(const char *s, bool *ret)
+{
+        char word[8];
+        size_t n = 0;
+
+        s = skip_blank(s);
+        while (s[n] && !isspace((unsigned char)s[n]) && n < sizeof(word) - 1) {
+                word[n] = (char)tolower((unsigned char)s[n]);
+                n++;
+        }
+        word[n] = '\0';
+        if (!only_blank(s + n))
+                return -EINVAL;
+        if (!strcmp(word, "true") || !strcmp(word, "1")) {
+                *ret = true;
+                return 0;
+        }
+        if (!strcmp(word, "false") || !strcmp(word, "0")) {
+                *ret = false;
+                return 0;
+        }
+        return -EINVAL;
+}
+
+int parse_long(const char *s, long min, long max, long *ret)
+{
+        char *end;
+        long v;
+
+        s = skip_blank(s);
+        if (!*s || !(isdigit((unsigned char)*s) || *s == '-' || *s == '+'))
+                return -EINVAL;
+        errno = 0;
+        v = strtol(s, &end, 10);
+        if (end == s || !only_blank(end))
+                return -EINVAL;
+        if (errno == ERANGE || v < min || v > max)
+                return -ERANGE;
+        *ret = v;
+        return 0;
+}
+
+/* Reads digits[.digits] at *p; returns the value in thousandths. */
+static int duration_number(const char **p, int64_t *milli)
+{
+        const char *s = *p;
+        int64_t whole = 0, frac = 0, scale = 1000;
+
+        if (!isdigit((unsigned char)*s))
+                return -EINVAL;
+        while (isdigit((unsigned char)*s)) {
+                if (whole > INT64_MAX / 100000)
+                        return -ERANGE;
+                whole = whole * 10 + (*s++ - '0');
+        }
+        if (*s == '.') {
+                s++;
+                if (!isdigit((unsigned char)*s))
+                        return -EINVAL;
+                while (isdigit((unsigned char)*s)) {
+                        if (scale > 1) {
+                                scale /= 10;
+                                frac += (*s - '0') * scale;
+                        }
+                        s++;
+                }
+        }
+        *p = s;
+        *milli = whole * 1000 + frac;
+        return 0;
+}
+
+int parse_duration_ms(const char *s, int64_t *ret)
+{
+        int64_t total = 0, v;
+        bool in_time = false, any = false;
+        int r;
+
+        s = skip_blank(s);
+        if (*s++ != 'P')
+                return -EINVAL;
+        while (*s && !isspace((unsigned char)*s)) {
+                if (*s == 'T') {
+                        if (in_time)
+                                return -EINVAL;
+                        in_time = true;
+                        s++;
+                        continue;
+                }
+                r = duration_number(&s, &v);
+                if (r < 0)
+                        return r;
+                switch (*s) {
+                case 'D': if (in_time) return -EINVAL; v *= 86400; break;
+                case 'H': if (!in_time) return -EINVAL; v *= 3600; break;
+                case 'M': if (!in_time) return -EINVAL; v *= 60; break;
+                case 'S': if (!in_time) return -EINVAL; break;
+                default: return -EINVAL;
+                }
+                if (v < 0 || total > INT64_MAX / 2 - v)
+                        return -ERANGE;
+                total += v;
+                any = true;
+                s++;
+        }
+        if (!any || !only_blank(s))
+                return -EINVAL;
+        *ret = total;
+        return 0;
+}
+
+void new_guid(char out[37])
+{
+        uuid_t u;
+
+        uuid_generate(u);
+        uuid_unparse_upper(u, out);
+}
+
+char *new_message_id(void)
+{
+        char guid[37], *s;
+
+        new_guid(guid);
+        s = malloc(5 + sizeof(guid));
+        if (s)
+                snprintf(s, 5 + sizeof(guid), "uuid:%s", guid);
+        return s;
+}
+
+bool next_word(const char **p, char *out, size_t n)
+{
+        const char *s = *p;
+        size_t len = 0;
+
+        while (*s == ',' || *s == ' ')
+                s++;
+        if (!*s)
+                return false;
+        while (s[len] && s[len] != ',' && s[len] != ' ')
+                len++;
+        if (n) {
+                size_t c = len < n - 1 ? len : n - 1;
+                memcpy(out, s, c);
+                out[c] = '\0';
+        }
+        *p = s + len;
+        return true;
+}
