@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "config.h"
+#include "conn.h"
 #include "dispatch.h"
 #include "enumctx.h"
 #include "log.h"
@@ -364,6 +365,7 @@ void dispatch(struct winrmd_ctx *ctx)
         st = call(ctx, ctx->op == OP_INVOKE ? method_of(ctx->env->action) : NULL);
         if (st == WINRMD_PENDING) {
                 ctx->pending = true;
+                conn_set_busy(ctx->http, true);
                 /* enumeration items live in the ctx's out node until complete */
                 return;
         }
@@ -380,6 +382,7 @@ void dispatch_complete(struct winrmd_ctx *ctx, winrmd_status st)
                 return;
         ctx->pending = false;
         in_flight--;
+        conn_set_busy(ctx->http, false);
         if (ctx->op == OP_ENUMERATE)
                 items = ctx->out->doc;
         ctx->out = ctx->cursor = ctx->rbody;

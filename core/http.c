@@ -16,6 +16,7 @@
 
 #include "auth.h"
 #include "config.h"
+#include "conn.h"
 #include "dispatch.h"
 #include "envelope.h"
 #include "http.h"
@@ -188,6 +189,15 @@ void http_handle(struct evhttp_request *req, void *arg)
                 return;
         }
         ctx->transport = lst->transport;
+        if (!evhttp_request_get_uri(req)) {
+                /* evhttp gave up on the request: a body over the limit (it
+                 * read and dropped the rest) or malformed HTTP. */
+                if (evhttp_request_get_response_code(req) == HTTP_ENTITYTOOLARGE)
+                        request_send_fault(ctx, F_ENCODING_LIMIT, NULL);
+                else
+                        request_send_status(ctx, 400, "Bad Request");
+                return;
+        }
         if (!http_path_matches(evhttp_request_get_uri(req), config_get("client.url_prefix"))) {
                 request_send_status(ctx, 404, "Not Found");
                 return;
@@ -213,6 +223,12 @@ void http_handle(struct evhttp_request *req, void *arg)
         }
         if (!http_is_soap_type(evhttp_find_header(in, "Content-Type"))) {
                 request_send_status(ctx, 415, "Unsupported Media Type");
+                return;
+        }
+        if (conn_active_count() > (unsigned long)config_long("service.max_connections")) {
+                request_send_fault(ctx, F_QUOTA_LIMIT,
+                                   "The WS-Management service cannot process the request because "
+                                   "the number of active requests exceeds MaxConnections.");
                 return;
         }
         if (len > (size_t)config_long("max_envelope_kb") * 1024) {

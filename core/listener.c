@@ -18,6 +18,7 @@
 #include <event2/listener.h>
 
 #include "config.h"
+#include "conn.h"
 #include "event.h"
 #include "http.h"
 #include "listener.h"
@@ -32,9 +33,10 @@ static void apply_limits(struct listener *l)
         struct timeval tv = { config_long("service.idle_timeout_ms") / 1000,
                               (config_long("service.idle_timeout_ms") % 1000) * 1000 };
 
-        /* A little room over the SOAP limit so that http.c can answer the
-         * precise fault; evhttp refuses anything larger while reading. */
-        evhttp_set_max_body_size(l->http, (ev_ssize_t)kb * 1024 + 1);
+        /* Bodies up to 1 MiB over MaxEnvelopeSizekb are read and answered
+         * with the precise w:EncodingLimit fault (http.c); evhttp refuses
+         * anything larger while reading, with 413 and a close. */
+        evhttp_set_max_body_size(l->http, (ev_ssize_t)kb * 1024 + 1024 * 1024);
         evhttp_set_max_headers_size(l->http, 64 * 1024);
         evhttp_set_timeout_tv(l->http, &tv);
 }
@@ -61,6 +63,8 @@ static struct listener *listener_new(enum listener_kind kind, const char *transp
         evhttp_set_allowed_methods(l->http, EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_HEAD |
                                    EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE | EVHTTP_REQ_OPTIONS);
         evhttp_set_gencb(l->http, http_handle, l);
+        evhttp_set_bevcb(l->http, conn_bevcb, NULL);
+        evhttp_set_flags(l->http, EVHTTP_SERVER_LINGERING_CLOSE);
         evhttp_set_default_content_type(l->http, "application/soap+xml;charset=UTF-8");
         apply_limits(l);
         return l;

@@ -28,6 +28,9 @@
 
 #define MAX_LISTEN 16
 
+/* The state directory as an absolute path (daemon() changes to "/"). */
+static char *state_abs;
+
 struct options {
         bool foreground, check_only;
         int verbose;
@@ -192,6 +195,12 @@ int main(int argc, char **argv)
                 log_err("state directory %s: %s", o.state_dir, strerror(errno));
                 return 1;
         }
+        state_abs = realpath(o.state_dir, NULL);
+        if (!state_abs) {
+                log_err("state directory %s: %s", o.state_dir, strerror(errno));
+                return 1;
+        }
+        o.state_dir = state_abs;
         snprintf(path, sizeof(path), "%s/certs", o.state_dir);
         (void)mkdir(path, 0700);
         snprintf(path, sizeof(path), "%s/winrmd.conf", o.state_dir);
@@ -236,5 +245,6 @@ int main(int argc, char **argv)
         event_base_free(base);
         config_free();
         xmlCleanupParser();
+        free(state_abs);
         return 0;
 }

@@ -8,6 +8,7 @@
 #include <event2/keyvalq_struct.h>
 
 #include "config.h"
+#include "conn.h"
 #include "log.h"
 #include "ns.h"
 #include "request.h"
@@ -102,7 +103,7 @@ static void send_with_body(struct winrmd_ctx *ctx, int status, const char *reaso
 
         evhttp_add_header(h, "Content-Type", "application/soap+xml;charset=UTF-8");
         evbuffer_add(b, body, len);
-        evhttp_send_reply(ctx->http, status, reason, NULL);
+        conn_send_reply(ctx->http, status, reason);
 }
 
 void request_send(struct winrmd_ctx *ctx, int status)
@@ -135,6 +136,6 @@ void request_send_fault(struct winrmd_ctx *ctx, enum fault_id id, const char *me
 
 void request_send_status(struct winrmd_ctx *ctx, int status, const char *reason)
 {
-        evhttp_send_reply(ctx->http, status, reason, NULL);
+        conn_send_reply(ctx->http, status, reason);
         request_free(ctx);
 }

@@ -1,0 +1,28 @@
+/* conn.h - per-connection bookkeeping under evhttp: a deadline that cuts
+ * slow or idle clients, a hard cap on open connections that closes the
+ * oldest idle one, and the count of active requests (MaxConnections). */
+#ifndef WINRMD_CONN_H
+#define WINRMD_CONN_H
+
+#include <stdbool.h>
+
+struct bufferevent;
+struct event_base;
+struct evhttp_request;
+
+/* evhttp bevcb: wraps each new connection; arg is unused.  The returned
+ * bufferevent is owned by evhttp; conn frees its own state when evhttp
+ * frees it. */
+struct bufferevent *conn_bevcb(struct event_base *base, void *arg);
+/* Open connections and connections with a request in progress. */
+unsigned conn_open_count(void);
+unsigned conn_active_count(void);
+/* Marks req's connection as waiting for a provider (no deadline) or not. */
+void conn_set_busy(struct evhttp_request *req, bool busy);
+/* evhttp_send_reply() that also pushes the reply through the filter. */
+void conn_send_reply(struct evhttp_request *req, int status, const char *reason);
+/* Sets the cap on open connections (default: from RLIMIT_NOFILE). */
+void conn_set_cap(unsigned cap);
+unsigned conn_cap(void);
+
+#endif
