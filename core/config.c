@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "sddl.h"
 #include "util.h"
 
 enum key_type { T_INT, T_BOOL, T_STRING };
@@ -51,8 +52,33 @@ static int check_sddl_text(const char *v)
 {
         if (!*v || strlen(v) > 4096)
                 return -EINVAL;
+        return sddl_validate(v);
+}
+
+/* IPv4Filter / IPv6Filter: "*", empty, or address ranges "a-b, c". */
+static int check_filter(const char *v)
+{
+        if (strlen(v) > 1024)
+                return -EINVAL;
+        if (!strcmp(v, "*"))
+                return 0;
         for (const char *p = v; *p; p++)
-                if (!isprint((unsigned char)*p))
+                if (!isxdigit((unsigned char)*p) && !strchr(".:-, ", *p))
+                        return -EINVAL;
+        return 0;
+}
+
+/* A SHA-1 thumbprint: empty, or 40 hex digits (stored lower case). */
+static int check_thumbprint(const char *v)
+{
+        size_t n = strlen(v);
+
+        if (n == 0)
+                return 0;
+        if (n != 40)
+                return -EINVAL;
+        for (const char *p = v; *p; p++)
+                if (!isxdigit((unsigned char)*p))
                         return -EINVAL;
         return 0;
 }
@@ -101,6 +127,24 @@ static const struct key_def keys[] = {
         S("service.cbt_hardening", "Relaxed", check_cbt),
         S("service.admin_groups", "sudo,wheel", check_word_list),
         I("service.idle_timeout_ms", "120000", 1000, 86400000),
+        S("client.trusted_hosts", "", check_word_list),
+        I("service.max_concurrent_ops_per_user", "1500", 1, 4294967295L),
+        I("service.max_packet_retrieval_s", "120", 1, 4294967295L),
+        I("service.port.http", "5985", 1, 65535),
+        I("service.port.https", "5986", 1, 65535),
+        S("service.ipv4_filter", "*", check_filter),
+        S("service.ipv6_filter", "*", check_filter),
+        B("service.compat_http", "false"),
+        B("service.compat_https", "false"),
+        S("service.cert_thumbprint", "", check_thumbprint),
+        B("service.allow_remote_access", "true"),
+        B("winrs.allow_remote_shell", "true"),
+        I("winrs.idle_timeout_ms", "7200000", 60000, 2147483647L),
+        I("winrs.max_concurrent_users", "10", 1, 100),
+        I("winrs.max_shell_run_time_ms", "2147483647", 0, 2147483647L),
+        I("winrs.max_processes_per_shell", "25", 0, 2147483647L),
+        I("winrs.max_memory_per_shell_mb", "1024", 0, 2147483647L),
+        I("winrs.max_shells_per_user", "30", 0, 2147483647L),
         I("service.auth_cache_ms", "60000", 0, 3600000),
 };
 
@@ -324,6 +368,7 @@ static int write_all(int fd, const char *s, size_t n)
 /* Writes VALS (NULL entries = default, not written) to PATH atomically. */
 static int save_values(const char *path, char *const *vals)
 {
+        static const char header[] = "# winrmd configuration store; see winrmd.conf(5).\n";
         char tmp[4096], dirbuf[4096], line[8300];
         int fd, dfd, r = 0;
 
@@ -332,7 +377,7 @@ static int save_values(const char *path, char *const *vals)
         fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
         if (fd < 0)
                 return -errno;
-        r = write_all(fd, "# winrmd configuration store; see winrmd.conf(5).\n", 51);
+        r = write_all(fd, header, sizeof(header) - 1);
         for (size_t i = 0; r == 0 && i < NKEYS; i++) {
                 int n;
                 if (!vals[i])
@@ -399,6 +444,13 @@ int config_txn_set(struct config_txn *t, const char *key, const char *value)
         free(t->staged[i]);
         t->staged[i] = c;
         return 0;
+}
+
+const char *config_txn_get(const struct config_txn *t, const char *key)
+{
+        int i = key_index(key);
+
+        return i < 0 || !t ? NULL : t->staged[i];
 }
 
 size_t config_txn_count(const struct config_txn *t)

@@ -31,6 +31,8 @@ struct config_txn *config_txn_new(void);
 void config_txn_free(struct config_txn *t);
 /* Stages KEY=VALUE (copied): 0, -ENOENT, -EINVAL or -ENOMEM. */
 int config_txn_set(struct config_txn *t, const char *key, const char *value);
+/* The staged value of KEY, or NULL if none is staged. */
+const char *config_txn_get(const struct config_txn *t, const char *key);
 /* Number of staged values. */
 size_t config_txn_count(const struct config_txn *t);
 /* Writes every staged value to disk atomically, then makes it current and

@@ -14,6 +14,7 @@
 
 #include "config.h"
 #include "conn.h"
+#include "dispatch.h"
 #include "log.h"
 
 struct conn {
@@ -24,6 +25,7 @@ struct conn {
         int fd;                     /* -1 until known */
         bool active;                /* a request is being received or served */
         bool busy;                  /* a provider holds the request */
+        struct winrmd_ctx *pending; /* ... this one */
         bool closing;
 };
 
@@ -183,6 +185,8 @@ static void conn_freed(void *arg)
         struct conn *c = arg;
 
         log_debug("connection %d closed", c->fd);
+        if (c->pending)
+                dispatch_abandon(c->pending);
         set_active(c, false);
         unlink_conn(c);
         if (c->fd >= 0 && (size_t)c->fd < by_fd_len && by_fd[c->fd] == c)
@@ -266,7 +270,7 @@ fail:
         return NULL;
 }
 
-void conn_set_busy(struct evhttp_request *req, bool busy)
+void conn_set_busy(struct evhttp_request *req, struct winrmd_ctx *ctx)
 {
         struct evhttp_connection *evc = evhttp_request_get_connection(req);
         struct bufferevent *bev = evc ? evhttp_connection_get_bufferevent(evc) : NULL;
@@ -275,8 +279,9 @@ void conn_set_busy(struct evhttp_request *req, bool busy)
 
         if (!c || c->bev != bev)
                 return;
-        c->busy = busy;
-        if (busy)
+        c->busy = ctx != NULL;
+        c->pending = ctx;
+        if (c->busy)
                 event_del(c->deadline);
         else
                 arm(c);

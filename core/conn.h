@@ -17,8 +17,11 @@ struct bufferevent *conn_bevcb(struct event_base *base, void *arg);
 /* Open connections and connections with a request in progress. */
 unsigned conn_open_count(void);
 unsigned conn_active_count(void);
-/* Marks req's connection as waiting for a provider (no deadline) or not. */
-void conn_set_busy(struct evhttp_request *req, bool busy);
+struct winrmd_ctx;
+/* Marks req's connection as waiting for a provider on ctx (no deadline), or
+ * not (ctx NULL).  If the connection closes meanwhile, conn calls
+ * dispatch_abandon(ctx). */
+void conn_set_busy(struct evhttp_request *req, struct winrmd_ctx *ctx);
 /* evhttp_send_reply() that also pushes the reply through the filter. */
 void conn_send_reply(struct evhttp_request *req, int status, const char *reason);
 /* Sets the cap on open connections (default: from RLIMIT_NOFILE). */

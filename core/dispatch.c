@@ -5,14 +5,17 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <event2/event.h>
 
 #include "config.h"
 #include "conn.h"
 #include "dispatch.h"
 #include "enumctx.h"
+#include "event.h"
 #include "log.h"
 #include "ns.h"
 #include "plugin.h"
+#include "sddl.h"
 #include "util.h"
 
 static unsigned in_flight;
@@ -132,6 +135,31 @@ static bool serve_items(struct enumctx *c, xmlNode *parent, long max)
                 xmlAddChild(parent, xmlDocCopyNode(item, parent->doc, 1));
         }
         return enumctx_done(c);
+}
+
+/* The generic right op needs under RootSDDL. */
+static uint32_t right_for(enum op op)
+{
+        switch (op) {
+        case OP_PUT: case OP_CREATE: case OP_DELETE: return SDDL_GW;
+        case OP_INVOKE: return SDDL_GX;
+        default: return SDDL_GR;
+        }
+}
+
+/* RootSDDL decides who may use the service at all; the control socket's
+ * callers are administrators and pass like any other. */
+static bool root_sddl_allows(const struct winrmd_ctx *ctx)
+{
+        struct sddl s;
+        struct sddl_caller who = { ctx->authenticated, ctx->is_admin,
+                                   !strcmp(ctx->user, "root"), ctx->local };
+
+        if (ctx->op == OP_IDENTIFY)
+                return true;
+        if (!ctx->authenticated || sddl_parse(config_get("service.root_sddl"), &s, NULL) < 0)
+                return false;
+        return sddl_allows(&s, &who, right_for(ctx->op));
 }
 
 static void finish_enumerate(struct winrmd_ctx *ctx, xmlDoc *items)
@@ -302,6 +330,44 @@ static const char *reply_action(struct winrmd_ctx *ctx, char *buf, size_t n)
         return buf;
 }
 
+int64_t dispatch_timeout_ms(const struct winrmd_ctx *ctx)
+{
+        int64_t t = ctx->env && ctx->env->operation_timeout_ms >= 0 ? ctx->env->operation_timeout_ms : 60000;
+        int64_t max = config_long("max_timeout_ms");
+
+        return t > max ? max : t;
+}
+
+/* Forgets a pending ctx everywhere; the provider is told first. */
+static void drop_pending(struct winrmd_ctx *ctx)
+{
+        plugin_cancel(ctx->res, ctx);
+        ctx->pending = false;
+        in_flight--;
+        if (ctx->timer)
+                event_del(ctx->timer);
+}
+
+static void pending_expired(evutil_socket_t fd, short what, void *arg)
+{
+        struct winrmd_ctx *ctx = arg;
+
+        drop_pending(ctx);
+        conn_set_busy(ctx->http, NULL);
+        if (ctx->op == OP_ENUMERATE)
+                xmlFreeDoc(ctx->out->doc);
+        ctx->out = ctx->cursor = ctx->rbody;
+        request_send_fault(ctx, F_TIMED_OUT, NULL);
+}
+
+void dispatch_abandon(struct winrmd_ctx *ctx)
+{
+        drop_pending(ctx);
+        if (ctx->op == OP_ENUMERATE)
+                xmlFreeDoc(ctx->out->doc);
+        request_free(ctx);
+}
+
 void dispatch(struct winrmd_ctx *ctx)
 {
         const char *uri;
@@ -317,6 +383,17 @@ void dispatch(struct winrmd_ctx *ctx)
                 uri = ctx->env->resource_uri;
         }
         ctx->legacy = uri_is_legacy(uri);
+        ctx->started_ms = dispatch_now_ms();
+        if (ctx->env->operation_timeout_ms > config_long("max_timeout_ms")) {
+                request_send_fault(ctx, F_INVALID_PARAMETER,
+                                   "The OperationTimeout of the request exceeds MaxTimeoutms.");
+                return;
+        }
+        if (!root_sddl_allows(ctx)) {
+                log_warn("user \"%s\" refused by RootSDDL", ctx->user);
+                request_send_fault(ctx, F_ACCESS_DENIED, NULL);
+                return;
+        }
         if (ctx->op == OP_PULL) {
                 pull(ctx);
                 return;
@@ -364,8 +441,15 @@ void dispatch(struct winrmd_ctx *ctx)
         in_flight++;
         st = call(ctx, ctx->op == OP_INVOKE ? method_of(ctx->env->action) : NULL);
         if (st == WINRMD_PENDING) {
+                struct timeval tv;
+                int64_t left = dispatch_timeout_ms(ctx);
                 ctx->pending = true;
-                conn_set_busy(ctx->http, true);
+                conn_set_busy(ctx->http, ctx);
+                tv.tv_sec = left / 1000;
+                tv.tv_usec = (left % 1000) * 1000;
+                ctx->timer = evtimer_new(event_loop_base(), pending_expired, ctx);
+                if (ctx->timer)
+                        evtimer_add(ctx->timer, &tv);
                 /* enumeration items live in the ctx's out node until complete */
                 return;
         }
@@ -382,7 +466,9 @@ void dispatch_complete(struct winrmd_ctx *ctx, winrmd_status st)
                 return;
         ctx->pending = false;
         in_flight--;
-        conn_set_busy(ctx->http, false);
+        conn_set_busy(ctx->http, NULL);
+        if (ctx->timer)
+                event_del(ctx->timer);
         if (ctx->op == OP_ENUMERATE)
                 items = ctx->out->doc;
         ctx->out = ctx->cursor = ctx->rbody;

@@ -11,6 +11,10 @@
 void dispatch(struct winrmd_ctx *ctx);
 /* Finishes a request whose provider returned WINRMD_PENDING. */
 void dispatch_complete(struct winrmd_ctx *ctx, winrmd_status st);
+/* The client of a pending ctx went away: cancel it in the provider and free it. */
+void dispatch_abandon(struct winrmd_ctx *ctx);
+/* The OperationTimeout of ctx in ms: the request's, else 60 s, clamped to MaxTimeoutms. */
+int64_t dispatch_timeout_ms(const struct winrmd_ctx *ctx);
 /* Monotonic clock in milliseconds. */
 int64_t dispatch_now_ms(void);
 /* Operations in flight inside providers (for limits and tests). */

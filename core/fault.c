@@ -151,14 +151,20 @@ void fault_build(xmlNode *body, enum fault_id id, const char *message, bool lega
         const char *msg = message ? message : r->reason;
 
         fault = xmlNewChild(body, s, BAD_CAST "Fault", NULL);
+        if (!s || !s->prefix) {
+                /* The code QNames need a prefix for the SOAP namespace. */
+                s = xmlNewNs(fault, BAD_CAST NS_SOAP, BAD_CAST "s");
+                xmlSetNs(fault, s);
+        }
         code = xmlNewChild(fault, s, BAD_CAST "Code", NULL);
-        snprintf(value, sizeof(value), "s:%s", r->code);
+        snprintf(value, sizeof(value), "%s:%s", (const char *)s->prefix, r->code);
         xmlNewChild(code, s, BAD_CAST "Value", BAD_CAST value);
         if (r->sub_ns) {
                 sub = xmlNewChild(code, s, BAD_CAST "Subcode", NULL);
                 snprintf(value, sizeof(value), "%s:%s", r->sub_prefix, r->sub_local);
                 xmlNode *v = xmlNewChild(sub, s, BAD_CAST "Value", BAD_CAST value);
-                if (!xmlSearchNs(body->doc, v, BAD_CAST r->sub_prefix))
+                xmlNs *have = xmlSearchNs(body->doc, v, BAD_CAST r->sub_prefix);
+                if (!have || !have->href || strcmp((const char *)have->href, r->sub_ns))
                         xmlNewNs(v, BAD_CAST r->sub_ns, BAD_CAST r->sub_prefix);
         }
         reason = xmlNewChild(fault, s, BAD_CAST "Reason", NULL);

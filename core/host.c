@@ -238,6 +238,25 @@ static const char *h_version(void)
         return PACKAGE_VERSION;
 }
 
+static int h_is_admin(const winrmd_ctx *c)
+{
+        return c->is_admin;
+}
+
+static int64_t h_time_left_ms(const winrmd_ctx *c)
+{
+        int64_t left = dispatch_timeout_ms(c) - (dispatch_now_ms() - c->started_ms);
+
+        return left > 0 ? left : 0;
+}
+
+static const char *h_config_value(const winrmd_ctx *c, const char *key)
+{
+        const char *v = c->txn ? config_txn_get(c->txn, key) : NULL;
+
+        return v ? v : config_get(key);
+}
+
 static const winrmd_host table = {
         .size = sizeof(winrmd_host),
         .resource_uri = h_resource_uri,
@@ -271,6 +290,9 @@ static const winrmd_host table = {
         .operations_served = h_operations_served,
         .event_base = h_event_base,
         .version = h_version,
+        .is_admin = h_is_admin,
+        .time_left_ms = h_time_left_ms,
+        .config_value = h_config_value,
 };
 
 const winrmd_host *host_table(void)

@@ -93,7 +93,7 @@ enum plugin_check plugin_check(const winrmd_provider *p)
                 return PLUGIN_NO_SYMBOL;
         if (p->abi_major != WINRMD_ABI_MAJOR)
                 return PLUGIN_ABI_MISMATCH;
-        if (p->size < offsetof(winrmd_provider, config_changed) + sizeof(p->config_changed))
+        if (p->size < offsetof(winrmd_provider, cancel) + sizeof(p->cancel))
                 return PLUGIN_TOO_SMALL;
         if (!p->name || !*p->name || !p->resources || !p->resources[0].uri)
                 return PLUGIN_NO_NAME;
@@ -229,6 +229,12 @@ void plugin_unload_all(void)
                         dlclose(lp->handle);
         }
         n_registry = 0;
+}
+
+void plugin_cancel(const struct registered *r, winrmd_ctx *ctx)
+{
+        if (r->prov->p->cancel)
+                r->prov->p->cancel(r->prov->state, ctx);
 }
 
 void *plugin_state(const struct registered *r)

@@ -33,6 +33,8 @@ int plugin_register(const winrmd_provider *p, void *handle);
 void plugin_unload_all(void);
 /* The resource for uri under the matching rules, or NULL. */
 const struct registered *plugin_find(const char *uri);
+/* Tells r's provider to forget a pending ctx (cancel hook). */
+void plugin_cancel(const struct registered *r, winrmd_ctx *ctx);
 /* The state load() returned for r's provider. */
 void *plugin_state(const struct registered *r);
 /* WINRMD_OP_* bits served by at least one resource. */

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <event2/buffer.h>
+#include <event2/event.h>
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
 
@@ -43,6 +44,8 @@ void request_free(struct winrmd_ctx *ctx)
                 ctx->strings = n;
         }
         config_txn_free(ctx->txn);
+        if (ctx->timer)
+                event_free(ctx->timer);
         free(ctx);
 }
 
@@ -106,6 +109,17 @@ static void send_with_body(struct winrmd_ctx *ctx, int status, const char *reaso
         conn_send_reply(ctx->http, status, reason);
 }
 
+/* The largest reply allowed: MaxEnvelopeSizekb, lowered by the client's
+ * MaxEnvelopeSize header (never below 8 KiB, room for any fault). */
+static size_t reply_limit(const struct winrmd_ctx *ctx)
+{
+        size_t limit = (size_t)config_long("max_envelope_kb") * 1024;
+
+        if (ctx->env && ctx->env->max_envelope_size > 0 && (size_t)ctx->env->max_envelope_size < limit)
+                limit = (size_t)ctx->env->max_envelope_size;
+        return limit < 8192 ? 8192 : limit;
+}
+
 void request_send(struct winrmd_ctx *ctx, int status)
 {
         xmlChar *mem = NULL;
@@ -114,6 +128,11 @@ void request_send(struct winrmd_ctx *ctx, int status)
         xmlDocDumpMemoryEnc(ctx->rdoc, &mem, &len, "UTF-8");
         if (!mem) {
                 request_send_status(ctx, 500, "Internal Server Error");
+                return;
+        }
+        if ((size_t)len > reply_limit(ctx) && status == 200) {
+                xmlFree(mem);
+                request_send_fault(ctx, F_MAX_ENVELOPE_SIZE, NULL);
                 return;
         }
         if (config_bool("soap_trace"))

@@ -15,6 +15,7 @@ struct evhttp_request;
 struct listener;
 struct registered;
 struct config_txn;
+struct event;
 
 enum op {
         OP_NONE, OP_IDENTIFY, OP_GET, OP_PUT, OP_CREATE, OP_DELETE, OP_ENUMERATE,
@@ -51,6 +52,8 @@ struct winrmd_ctx {
         char *fault_msg;
 
         bool pending, done;
+        int64_t started_ms;       /* when dispatch began */
+        struct event *timer;      /* OperationTimeout of a pending request */
         struct str_list *strings; /* node_text() results, freed with the ctx */
 };
 

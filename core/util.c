@@ -122,8 +122,8 @@ static int duration_number(const char **p, int64_t *milli)
 
 int parse_duration_ms(const char *s, int64_t *ret)
 {
-        int64_t total = 0, v;
-        bool in_time = false, any = false;
+        int64_t total = 0, v, unit;
+        bool in_time = false, any = false, any_time = false;
         int r;
 
         s = skip_blank(s);
@@ -141,19 +141,24 @@ int parse_duration_ms(const char *s, int64_t *ret)
                 if (r < 0)
                         return r;
                 switch (*s) {
-                case 'D': if (in_time) return -EINVAL; v *= 86400; break;
-                case 'H': if (!in_time) return -EINVAL; v *= 3600; break;
-                case 'M': if (!in_time) return -EINVAL; v *= 60; break;
-                case 'S': if (!in_time) return -EINVAL; break;
+                case 'D': if (in_time) return -EINVAL; unit = 86400; break;
+                case 'H': if (!in_time) return -EINVAL; unit = 3600; break;
+                case 'M': if (!in_time) return -EINVAL; unit = 60; break;
+                case 'S': if (!in_time) return -EINVAL; unit = 1; break;
                 default: return -EINVAL;
                 }
-                if (v < 0 || total > INT64_MAX / 2 - v)
+                if (v > INT64_MAX / 2 / unit)
+                        return -ERANGE;
+                v *= unit;
+                if (total > INT64_MAX / 2 - v)
                         return -ERANGE;
                 total += v;
                 any = true;
+                any_time = any_time || in_time;
                 s++;
         }
-        if (!any || !only_blank(s))
+        /* "T" must be followed by at least one time component ("P1DT" is not a duration). */
+        if (!any || (in_time && !any_time) || !only_blank(s))
                 return -EINVAL;
         *ret = total;
         return 0;

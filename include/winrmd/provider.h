@@ -190,6 +190,13 @@ typedef struct winrmd_host {
         void *(*event_base)(void);
         /* The daemon's version string, e.g. "0.1.0". */
         const char *(*version)(void);
+        /* 1 if the caller is root or in an administrators' group (BA). */
+        int (*is_admin)(const winrmd_ctx *ctx);
+        /* Milliseconds left of the request's OperationTimeout (>= 0). */
+        int64_t (*time_left_ms)(const winrmd_ctx *ctx);
+        /* Value of KEY as this request would leave it: staged by config_set()
+         * in ctx, else current; borrowed like config_get(). */
+        const char *(*config_value)(const winrmd_ctx *ctx, const char *key);
 } winrmd_host;
 
 /* The data symbol every provider exports, named winrmd_provider_v1. */
@@ -205,6 +212,11 @@ typedef struct winrmd_provider {
         void (*unload)(void *state);
         /* A configuration key changed (after it was stored); may be NULL. */
         void (*config_changed)(void *state, const char *key);
+        /* The core gave up on a request that returned WINRMD_PENDING (its
+         * OperationTimeout expired or the client went away).  Forget ctx:
+         * after this returns it is freed and complete() must not be called.
+         * May be NULL only for providers that never return WINRMD_PENDING. */
+        void (*cancel)(void *state, winrmd_ctx *ctx);
 } winrmd_provider;
 
 #define WINRMD_PROVIDER_SYMBOL "winrmd_provider_v1"

@@ -1,5 +1,9 @@
-/* test_main.c - runs every unit suite in fork mode (a crash is a failure). */
+/* test_main.c - runs every unit suite in fork mode (a crash is a failure).
+ * CK_FORK=no runs them in one process, for valgrind. */
+#include "autoconfig.h"
+
 #include <stdlib.h>
+#include <libxml/parser.h>
 
 #include "tests.h"
 
@@ -8,14 +12,17 @@ int main(void)
         SRunner *sr = srunner_create(envelope_suite());
         int failed;
 
+        srunner_add_suite(sr, envelope_hostile_suite());
         srunner_add_suite(sr, fault_suite());
         srunner_add_suite(sr, util_suite());
         srunner_add_suite(sr, plugin_suite());
         srunner_add_suite(sr, auth_suite());
         srunner_add_suite(sr, config_suite());
-        srunner_set_fork_status(sr, CK_FORK);
-        srunner_run_all(sr, CK_NORMAL);
+        if (!getenv("CK_FORK"))
+                srunner_set_fork_status(sr, CK_FORK);
+        srunner_run_all(sr, CK_ENV); /* CK_VERBOSITY=verbose lists every test */
         failed = srunner_ntests_failed(sr);
         srunner_free(sr);
+        xmlCleanupParser();
         return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }
