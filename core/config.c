@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "lrec.h"
 #include "sddl.h"
 #include "util.h"
 
@@ -151,6 +152,8 @@ static const struct key_def keys[] = {
 #define NKEYS ARRAY_SIZE(keys)
 
 static char *values[NKEYS];
+static char *listeners[CONFIG_MAX_LISTENERS];
+static size_t n_listeners;
 static char *store_path;
 static config_watch_fn watch_fn;
 static void *watch_arg;
@@ -158,7 +161,46 @@ static void *watch_arg;
 struct config_txn {
         char *staged[NKEYS];
         size_t count;
+        char **lst;               /* staged listener lines, when lst_staged */
+        size_t n_lst;
+        bool lst_staged;
 };
+
+static void free_lines(char **l, size_t n)
+{
+        for (size_t i = 0; i < n; i++)
+                free(l[i]);
+}
+
+size_t config_listener_count(void)
+{
+        return n_listeners;
+}
+
+const char *config_listener(size_t i)
+{
+        return i < n_listeners ? listeners[i] : NULL;
+}
+
+/* Parses every line and refuses two that name the same listener. */
+static int check_listener_lines(const char *const *lines, size_t n, size_t *bad)
+{
+        winrmd_listener a, b;
+
+        for (size_t i = 0; i < n; i++) {
+                if (lrec_parse(lines[i], &a) < 0) {
+                        *bad = i;
+                        return -EINVAL;
+                }
+                for (size_t j = 0; j < i; j++) {
+                        if (lrec_parse(lines[j], &b) == 0 && lrec_conflict(&a, &b)) {
+                                *bad = i;
+                                return -EEXIST;
+                        }
+                }
+        }
+        return 0;
+}
 
 static int key_index(const char *name)
 {
@@ -262,6 +304,9 @@ static char *trim(char *s)
 int config_load(const char *path, char *err, size_t errlen)
 {
         char *loaded[NKEYS] = { NULL };
+        char *lst[CONFIG_MAX_LISTENERS];
+        unsigned lst_line[CONFIG_MAX_LISTENERS];
+        size_t n_lst = 0, bad = 0;
         char line[8192];
         unsigned lineno = 0;
         FILE *f;
@@ -300,6 +345,21 @@ int config_load(const char *path, char *err, size_t errlen)
                 *eq = '\0';
                 k = trim(k);
                 v = trim(eq + 1);
+                if (!strcmp(k, "listener")) {
+                        winrmd_listener l;
+                        if (n_lst >= CONFIG_MAX_LISTENERS || lrec_parse(v, &l) < 0) {
+                                snprintf(err, errlen, "%s:%u: bad listener record", path, lineno);
+                                r = -EINVAL;
+                                break;
+                        }
+                        lst_line[n_lst] = lineno;
+                        lst[n_lst] = strdup(v);
+                        if (!lst[n_lst++]) {
+                                r = -ENOMEM;
+                                break;
+                        }
+                        continue;
+                }
                 i = key_index(k);
                 if (i < 0) {
                         snprintf(err, errlen, "%s:%u: unknown key \"%.64s\"", path, lineno, k);
@@ -323,6 +383,17 @@ int config_load(const char *path, char *err, size_t errlen)
                 r = -EIO;
         }
         fclose(f);
+        if (r == 0 && check_listener_lines((const char *const *)lst, n_lst, &bad) < 0) {
+                snprintf(err, errlen, "%s:%u: listener conflicts with an earlier one", path, lst_line[bad]);
+                r = -EINVAL;
+        }
+        if (r == 0) {
+                free_lines(listeners, n_listeners);
+                memcpy(listeners, lst, n_lst * sizeof(*lst));
+                n_listeners = n_lst;
+        } else {
+                free_lines(lst, n_lst);
+        }
         for (size_t i = 0; i < NKEYS; i++) {
                 if (r == 0) {
                         free(values[i]);
@@ -340,6 +411,8 @@ void config_free(void)
                 free(values[i]);
                 values[i] = NULL;
         }
+        free_lines(listeners, n_listeners);
+        n_listeners = 0;
         free(store_path);
         store_path = NULL;
 }
@@ -365,8 +438,9 @@ static int write_all(int fd, const char *s, size_t n)
         return 0;
 }
 
-/* Writes VALS (NULL entries = default, not written) to PATH atomically. */
-static int save_values(const char *path, char *const *vals)
+/* Writes VALS (NULL entries = default, not written) and the listener
+ * lines to PATH atomically. */
+static int save_values(const char *path, char *const *vals, char *const *lst, size_t n_lst)
 {
         static const char header[] = "# winrmd configuration store; see winrmd.conf(5).\n";
         char tmp[4096], dirbuf[4096], line[8300];
@@ -383,6 +457,13 @@ static int save_values(const char *path, char *const *vals)
                 if (!vals[i])
                         continue;
                 n = snprintf(line, sizeof(line), "%s = %s\n", keys[i].name, vals[i]);
+                if (n < 0 || n >= (int)sizeof(line))
+                        r = -E2BIG;
+                else
+                        r = write_all(fd, line, (size_t)n);
+        }
+        for (size_t i = 0; r == 0 && i < n_lst; i++) {
+                int n = snprintf(line, sizeof(line), "listener = %s\n", lst[i]);
                 if (n < 0 || n >= (int)sizeof(line))
                         r = -E2BIG;
                 else
@@ -410,7 +491,7 @@ static int save_values(const char *path, char *const *vals)
 
 int config_save(const char *path)
 {
-        return save_values(path, values);
+        return save_values(path, values, listeners, n_listeners);
 }
 
 struct config_txn *config_txn_new(void)
@@ -424,6 +505,8 @@ void config_txn_free(struct config_txn *t)
                 return;
         for (size_t i = 0; i < NKEYS; i++)
                 free(t->staged[i]);
+        free_lines(t->lst, t->n_lst);
+        free(t->lst);
         free(t);
 }
 
@@ -455,7 +538,43 @@ const char *config_txn_get(const struct config_txn *t, const char *key)
 
 size_t config_txn_count(const struct config_txn *t)
 {
-        return t->count;
+        return t->count + (t->lst_staged ? 1 : 0);
+}
+
+int config_txn_set_listeners(struct config_txn *t, const char *const *lines, size_t n)
+{
+        char **copy;
+        size_t bad;
+
+        if (n > CONFIG_MAX_LISTENERS || check_listener_lines(lines, n, &bad) < 0)
+                return -EINVAL;
+        copy = calloc(n ? n : 1, sizeof(*copy));
+        if (!copy)
+                return -ENOMEM;
+        for (size_t i = 0; i < n; i++) {
+                copy[i] = strdup(lines[i]);
+                if (!copy[i]) {
+                        free_lines(copy, i);
+                        free(copy);
+                        return -ENOMEM;
+                }
+        }
+        free_lines(t->lst, t->n_lst);
+        free(t->lst);
+        t->lst = copy;
+        t->n_lst = n;
+        t->lst_staged = true;
+        return 0;
+}
+
+long config_txn_listener_count(const struct config_txn *t)
+{
+        return t && t->lst_staged ? (long)t->n_lst : -1;
+}
+
+const char *config_txn_listener(const struct config_txn *t, size_t i)
+{
+        return t && t->lst_staged && i < t->n_lst ? t->lst[i] : NULL;
 }
 
 int config_txn_commit(struct config_txn *t)
@@ -472,9 +591,18 @@ int config_txn_commit(struct config_txn *t)
                 }
         }
         if (store_path) {
-                r = save_values(store_path, next);
+                r = t->lst_staged ? save_values(store_path, next, t->lst, t->n_lst)
+                                  : save_values(store_path, next, listeners, n_listeners);
                 if (r < 0)
                         return r;
+        }
+        if (t->lst_staged) {
+                free_lines(listeners, n_listeners);
+                memcpy(listeners, t->lst, t->n_lst * sizeof(*t->lst));
+                n_listeners = t->n_lst;
+                free(t->lst);
+                t->lst = NULL;
+                t->n_lst = 0;
         }
         for (size_t i = 0; i < NKEYS; i++) {
                 if (!changed[i])
@@ -486,5 +614,8 @@ int config_txn_commit(struct config_txn *t)
         for (size_t i = 0; i < NKEYS; i++)
                 if (changed[i] && watch_fn)
                         watch_fn(keys[i].name, watch_arg);
+        if (t->lst_staged && watch_fn)
+                watch_fn("listener", watch_arg);
+        t->lst_staged = false;
         return 0;
 }

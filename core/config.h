@@ -40,6 +40,17 @@ size_t config_txn_count(const struct config_txn *t);
 int config_txn_commit(struct config_txn *t);
 /* Registers the one watcher. */
 void config_set_watch(config_watch_fn fn, void *arg);
+#define CONFIG_MAX_LISTENERS 256
+
+/* Listener records ("listener = ..." lines, see lrec.h), borrowed. */
+size_t config_listener_count(void);
+const char *config_listener(size_t i);
+/* Stages the whole list of listener lines (copied): 0, -EINVAL, -ENOMEM. */
+int config_txn_set_listeners(struct config_txn *t, const char *const *lines, size_t n);
+/* The staged list, if any: its count (or -1 when none is staged) and lines. */
+long config_txn_listener_count(const struct config_txn *t);
+const char *config_txn_listener(const struct config_txn *t, size_t i);
+
 /* Writes the whole store to PATH atomically (tmp, fsync, rename, fsync dir). */
 int config_save(const char *path);
 

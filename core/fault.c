@@ -92,6 +92,7 @@ enum fault_id fault_from_status(winrmd_status st)
         case WINRMD_E_QUOTA: return F_QUOTA_LIMIT;
         case WINRMD_E_TIMED_OUT: return F_TIMED_OUT;
         case WINRMD_E_BUSY: return F_CONCURRENCY;
+        case WINRMD_E_FEATURE: return F_UNSUPPORTED_FEATURE;
         default: return F_INTERNAL;
         }
 }

@@ -9,6 +9,7 @@
 #include "config.h"
 #include "dispatch.h"
 #include "event.h"
+#include "host_listener.h"
 #include "log.h"
 #include "plugin.h"
 #include "request.h"
@@ -293,6 +294,11 @@ static const winrmd_host table = {
         .is_admin = h_is_admin,
         .time_left_ms = h_time_left_ms,
         .config_value = h_config_value,
+        .listener_count = hl_count,
+        .listener_get = hl_get,
+        .listener_set = hl_set,
+        .listener_remove = hl_remove,
+        .listener_bound = hl_bound,
 };
 
 const winrmd_host *host_table(void)

@@ -198,7 +198,8 @@ void http_handle(struct evhttp_request *req, void *arg)
                         request_send_status(ctx, 400, "Bad Request");
                 return;
         }
-        if (!http_path_matches(evhttp_request_get_uri(req), config_get("client.url_prefix"))) {
+        if (!http_path_matches(evhttp_request_get_uri(req),
+                               lst->url_prefix[0] ? lst->url_prefix : config_get("client.url_prefix"))) {
                 request_send_status(ctx, 404, "Not Found");
                 return;
         }

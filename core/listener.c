@@ -130,19 +130,16 @@ int listener_open_unix(const char *path, struct listener **ret)
         return 0;
 }
 
-int listener_open_tcp(const char *addr, int port, struct listener **ret)
+/* A listening socket for spec: the fd, or -errno. */
+static int bind_socket(const struct tcp_spec *spec)
 {
         struct addrinfo hints = { .ai_flags = AI_NUMERICHOST | AI_PASSIVE, .ai_socktype = SOCK_STREAM };
         struct addrinfo *ai = NULL;
-        struct sockaddr_storage ss;
-        socklen_t sl = sizeof(ss);
-        struct evconnlistener *el;
-        struct listener *l;
         char portstr[8];
         int fd, one = 1, r;
 
-        snprintf(portstr, sizeof(portstr), "%d", port);
-        if (getaddrinfo(addr, portstr, &hints, &ai) != 0)
+        snprintf(portstr, sizeof(portstr), "%d", spec->port);
+        if (getaddrinfo(spec->addr, portstr, &hints, &ai) != 0)
                 return -EADDRNOTAVAIL;
         fd = socket(ai->ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
         if (fd < 0) {
@@ -152,6 +149,8 @@ int listener_open_tcp(const char *addr, int port, struct listener **ret)
         }
         (void)setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
         (void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+        if (spec->freebind)
+                (void)setsockopt(fd, IPPROTO_IP, IP_FREEBIND, &one, sizeof(one));
         if (ai->ai_family == AF_INET6)
                 (void)setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
         if (bind(fd, ai->ai_addr, ai->ai_addrlen) < 0 || listen(fd, 511) < 0) {
@@ -161,6 +160,31 @@ int listener_open_tcp(const char *addr, int port, struct listener **ret)
                 return r;
         }
         freeaddrinfo(ai);
+        return fd;
+}
+
+int listener_try_bind(const struct tcp_spec *spec)
+{
+        int fd = bind_socket(spec);
+
+        if (fd < 0)
+                return fd;
+        close(fd);
+        return 0;
+}
+
+int listener_open_tcp(const struct tcp_spec *spec, struct listener **ret)
+{
+        struct sockaddr_storage ss;
+        socklen_t sl = sizeof(ss);
+        struct evconnlistener *el;
+        struct listener *l;
+        const char *addr = spec->addr;
+        int fd;
+
+        fd = bind_socket(spec);
+        if (fd < 0)
+                return fd;
         l = listener_new(LISTENER_TCP, "http");
         if (!l) {
                 close(fd);
@@ -175,6 +199,9 @@ int listener_open_tcp(const char *addr, int port, struct listener **ret)
                 return -ENOMEM;
         }
         l->bound = evhttp_bind_listener(l->http, el);
+        snprintf(l->ip, sizeof(l->ip), "%s", addr);
+        if (spec->url_prefix)
+                snprintf(l->url_prefix, sizeof(l->url_prefix), "%s", spec->url_prefix);
         if (getsockname(fd, (struct sockaddr *)&ss, &sl) == 0)
                 l->port = ntohs(ss.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&ss)->sin6_port
                                                          : ((struct sockaddr_in *)&ss)->sin_port);

@@ -18,6 +18,7 @@
 #include "enumctx.h"
 #include "event.h"
 #include "listener.h"
+#include "lman.h"
 #include "log.h"
 #include "notify.h"
 #include "plugin.h"
@@ -136,6 +137,8 @@ static void on_signal(evutil_socket_t sig, short what, void *arg)
 static void on_config_change(const char *key, void *arg)
 {
         log_info("configuration: %s changed", key);
+        if (!strcmp(key, "listener") || !strcmp(key, "client.url_prefix"))
+                lman_sync();
         listener_apply_limits();
         if (!strncmp(key, "service.", 8))
                 auth_cache_clear();
@@ -169,7 +172,8 @@ static int open_listeners(const struct options *o, const char *sock)
                         log_err("--listen %s: expected ADDR:PORT", o->listen[i]);
                         return -EINVAL;
                 }
-                r = listener_open_tcp(addr, port, &l);
+                struct tcp_spec spec = { .addr = addr, .port = port };
+                r = listener_open_tcp(&spec, &l);
                 if (r < 0) {
                         log_err("listener %s: %s", o->listen[i], strerror(-r));
                         return r;
@@ -226,6 +230,7 @@ int main(int argc, char **argv)
         r = open_listeners(&o, sock);
         if (r < 0)
                 return 1;
+        lman_start();
         if (!o.foreground && daemon(0, 0) < 0) {
                 log_err("daemon: %s", strerror(errno));
                 return 1;
@@ -237,6 +242,7 @@ int main(int argc, char **argv)
         notify_send("READY=1");
         log_info("ready (winrmd %s)", PACKAGE_VERSION);
         event_base_dispatch(base);
+        lman_stop();
         listener_close_all();
         enumctx_free_all();
         plugin_unload_all();

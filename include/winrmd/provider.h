@@ -60,6 +60,7 @@ typedef enum {
         WINRMD_E_QUOTA = 11,         /* a quota was exceeded */
         WINRMD_E_TIMED_OUT = 12,     /* OperationTimeout expired */
         WINRMD_E_BUSY = 13,          /* resource in use (w:Concurrency) */
+        WINRMD_E_FEATURE = 14,       /* a feature this agent does not offer */
         WINRMD_PENDING = 100         /* reply later through host->complete() */
 } winrmd_status;
 
@@ -109,6 +110,18 @@ typedef struct winrmd_resource {
         winrmd_status (*enumerate)(winrmd_ctx *ctx);
         winrmd_status (*invoke)(winrmd_ctx *ctx, const char *method);
 } winrmd_resource;
+
+/* One listener record (the core's store; see winrmd.conf(5)).  Strings
+ * are NUL-terminated; empty = unset. */
+typedef struct winrmd_listener {
+        char address[64];      /* "*", "IP:<v4 or v6>" or "MAC:12-34-56-78-90-AB" */
+        char transport[8];     /* "HTTP" or "HTTPS" */
+        int32_t port;          /* 1..65535 */
+        int32_t enabled;       /* 0 or 1 */
+        char hostname[256];
+        char url_prefix[64];
+        char thumbprint[48];   /* 40 lower-case hex digits or "" */
+} winrmd_listener;
 
 /* Log levels for winrmd_host.log(). */
 enum { WINRMD_LOG_ERR = 3, WINRMD_LOG_WARNING = 4, WINRMD_LOG_INFO = 6, WINRMD_LOG_DEBUG = 7 };
@@ -197,6 +210,25 @@ typedef struct winrmd_host {
         /* Value of KEY as this request would leave it: staged by config_set()
          * in ctx, else current; borrowed like config_get(). */
         const char *(*config_value)(const winrmd_ctx *ctx, const char *key);
+
+        /* --- listener records: staged in ctx like config_set(), validated
+         * and bound when the callback returns WINRMD_OK --- */
+        /* Number of records as this request sees them. */
+        size_t (*listener_count)(const winrmd_ctx *ctx);
+        /* Copies record i into *out: 0, or -ENOENT past the end. */
+        int (*listener_get)(const winrmd_ctx *ctx, size_t i, winrmd_listener *out);
+        /* Adds (index < 0) or replaces record index after checking it:
+         * 0, -EINVAL (bad field), -EEXIST (same IP+Port or Address+Transport,
+         * or a second listener on a NIC), -EADDRNOTAVAIL (not an address of
+         * this host), -EADDRINUSE (port taken), -ENODEV (no NIC with that
+         * MAC), -ENOTSUP (HTTPS without TLS), -ENOKEY (thumbprint not in
+         * the certificate store). */
+        int (*listener_set)(winrmd_ctx *ctx, long index, const winrmd_listener *l);
+        /* Removes record i: 0 or -ENOENT. */
+        int (*listener_remove)(winrmd_ctx *ctx, size_t i);
+        /* Writes the addresses record i listens on now, space-separated, into
+         * buf; returns how many. */
+        size_t (*listener_bound)(const winrmd_ctx *ctx, size_t i, char *buf, size_t len);
 } winrmd_host;
 
 /* The data symbol every provider exports, named winrmd_provider_v1. */

@@ -1,0 +1,120 @@
+/* host_listener.c - the listener part of the winrmd_host table: records
+ * staged in the request's transaction, checked against each other and
+ * against what the host can bind before anything is stored. */
+#include "autoconfig.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "host_listener.h"
+#include "lman.h"
+#include "lrec.h"
+#include "request.h"
+
+/* The list as this request sees it: staged, else committed. */
+static size_t view_count(const winrmd_ctx *c)
+{
+        long n = config_txn_listener_count(c->txn);
+
+        return n >= 0 ? (size_t)n : config_listener_count();
+}
+
+static const char *view_line(const winrmd_ctx *c, size_t i)
+{
+        return config_txn_listener_count(c->txn) >= 0 ? config_txn_listener(c->txn, i) : config_listener(i);
+}
+
+size_t hl_count(const winrmd_ctx *c)
+{
+        return view_count(c);
+}
+
+int hl_get(const winrmd_ctx *c, size_t i, winrmd_listener *out)
+{
+        const char *line = i < view_count(c) ? view_line(c, i) : NULL;
+
+        return line && lrec_parse(line, out) == 0 ? 0 : -ENOENT;
+}
+
+/* Stages lines[0..n) plus, at index (or appended when index == n), repl. */
+static int stage(winrmd_ctx *c, const char **lines, size_t n)
+{
+        if (!c->txn) {
+                c->txn = config_txn_new();
+                if (!c->txn)
+                        return -ENOMEM;
+        }
+        return config_txn_set_listeners(c->txn, lines, n);
+}
+
+int hl_set(winrmd_ctx *c, long index, const winrmd_listener *in)
+{
+        size_t n = view_count(c);
+        winrmd_listener l = *in, other, old;
+        char line[1024];
+        const char **lines;
+        bool have_old = index >= 0 && hl_get(c, (size_t)index, &old) == 0;
+        int r;
+
+        if (index >= 0 && !have_old)
+                return -ENOENT;
+        l.address[sizeof(l.address) - 1] = l.transport[sizeof(l.transport) - 1] = '\0';
+        l.hostname[sizeof(l.hostname) - 1] = l.url_prefix[sizeof(l.url_prefix) - 1] = '\0';
+        l.thumbprint[sizeof(l.thumbprint) - 1] = '\0';
+        if (lrec_check_fields(&l) < 0)
+                return -EINVAL;
+        for (size_t i = 0; i < n; i++)
+                if ((long)i != index && hl_get(c, i, &other) == 0 && lrec_conflict(&l, &other))
+                        return -EEXIST;
+        r = lman_check(&l, have_old ? &old : NULL);
+        if (r < 0)
+                return r;
+        if (lrec_format(&l, line, sizeof(line)) < 0)
+                return -EINVAL;
+        lines = calloc(n + 1, sizeof(*lines));
+        if (!lines)
+                return -ENOMEM;
+        for (size_t i = 0; i < n; i++)
+                lines[i] = view_line(c, i);
+        if (index >= 0)
+                lines[index] = line;
+        else
+                lines[n++] = line;
+        /* the staged copy replaces the list the pointers came from */
+        r = stage(c, lines, n);
+        free(lines);
+        return r;
+}
+
+int hl_remove(winrmd_ctx *c, size_t index)
+{
+        size_t n = view_count(c), k = 0;
+        const char **lines;
+        int r;
+
+        if (index >= n)
+                return -ENOENT;
+        lines = calloc(n ? n : 1, sizeof(*lines));
+        if (!lines)
+                return -ENOMEM;
+        for (size_t i = 0; i < n; i++)
+                if (i != index)
+                        lines[k++] = view_line(c, i);
+        r = stage(c, lines, k);
+        free(lines);
+        return r;
+}
+
+size_t hl_bound(const winrmd_ctx *c, size_t i, char *buf, size_t len)
+{
+        winrmd_listener l;
+
+        if (len)
+                buf[0] = '\0';
+        if (hl_get(c, i, &l) < 0)
+                return 0;
+        return lman_bound(&l, buf, len);
+}

@@ -1,0 +1,27 @@
+/* lrec.h - listener records: the text form kept in the store, field checks,
+ * and the keys that make two records the same listener. */
+#ifndef WINRMD_LREC_H
+#define WINRMD_LREC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <winrmd/provider.h>
+
+/* Parses one store line value ("address=... transport=... port=..."). 0 or -EINVAL. */
+int lrec_parse(const char *text, winrmd_listener *out);
+/* Formats l into buf; -E2BIG if it does not fit. */
+int lrec_format(const winrmd_listener *l, char *buf, size_t len);
+/* Checks every field alone (syntax, ranges); normalises case. 0 or -EINVAL. */
+int lrec_check_fields(winrmd_listener *l);
+/* True when a and b would be the same listener: same Address+Transport, or
+ * same bind address (IP, "*" or MAC) and Port, or both on one NIC. */
+bool lrec_conflict(const winrmd_listener *a, const winrmd_listener *b);
+/* The IP of an "IP:..." address (borrowed pointer into l), else NULL. */
+const char *lrec_ip(const winrmd_listener *l);
+/* The MAC of a "MAC:..." address normalised to 12-34-56-78-9A-BC in out[18], or false. */
+bool lrec_mac(const winrmd_listener *l, char out[18]);
+/* Normalises a MAC written with '-' or ':' (any case) into out[18]; false if malformed. */
+bool lrec_norm_mac(const char *in, char out[18]);
+
+#endif

@@ -1,0 +1,186 @@
+/* listener.c - the Listener resource in both generations: the seed's
+ * wsman:microsoft.com/wsman/2005/06/config/Listener (selectors IP, Port)
+ * and today's .../wsman/1/config/listener (selectors Address, Transport).
+ * Records live in the core, which binds them; this provider translates
+ * selectors and documents into records and back. */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <winrmd/provider.h>
+
+#include "listener_xml.h"
+
+static const winrmd_host *host;
+
+static winrmd_status fault_for(winrmd_ctx *ctx, int r, const winrmd_listener *l)
+{
+        char msg[512];
+
+        switch (r) {
+        case -EEXIST:
+                return host->fault(ctx, WINRMD_E_EXISTS,
+                                   "A listener with this IP and Port, Address and Transport, or on this network interface already exists.");
+        case -EADDRNOTAVAIL:
+                snprintf(msg, sizeof(msg), "The address %s is not an address of this host.", l->address);
+                return host->fault(ctx, WINRMD_E_INVALID_VALUE, msg);
+        case -EADDRINUSE:
+                snprintf(msg, sizeof(msg), "Port %d is already in use on %s.", (int)l->port, l->address);
+                return host->fault(ctx, WINRMD_E_INVALID_VALUE, msg);
+        case -ENODEV:
+                snprintf(msg, sizeof(msg), "No network interface has the MAC address %s.", l->address + 4);
+                return host->fault(ctx, WINRMD_E_INVALID_VALUE, msg);
+        case -ENOTSUP:
+                return host->fault(ctx, WINRMD_E_FEATURE,
+                                   "HTTPS listeners need TLS, which this build of winrmd does not provide yet; create an HTTP listener.");
+        case -ENOKEY:
+                return host->fault(ctx, WINRMD_E_CERT_NOT_FOUND, NULL);
+        case -ENOENT:
+                return host->fault(ctx, WINRMD_E_NOT_FOUND, NULL);
+        default:
+                return host->fault(ctx, WINRMD_E_INVALID_VALUE, "The listener has a field that is not valid.");
+        }
+}
+
+/* The record the selectors name: its index, or a fault status in *st. */
+static long find(winrmd_ctx *ctx, const struct lview *v, winrmd_listener *key, winrmd_status *st)
+{
+        winrmd_listener l;
+
+        *st = lx_selectors(host, ctx, v, key);
+        if (*st != WINRMD_OK)
+                return -1;
+        for (size_t i = 0; i < host->listener_count(ctx); i++)
+                if (host->listener_get(ctx, i, &l) == 0 && lx_same(v, key, &l))
+                        return (long)i;
+        *st = host->fault(ctx, WINRMD_E_NOT_FOUND, NULL);
+        return -1;
+}
+
+static winrmd_status render_index(winrmd_ctx *ctx, const struct lview *v, size_t i)
+{
+        winrmd_listener l;
+        char bound[1024];
+
+        if (host->listener_get(ctx, i, &l) < 0)
+                return host->fault(ctx, WINRMD_E_NOT_FOUND, NULL);
+        host->listener_bound(ctx, i, bound, sizeof(bound));
+        lx_render(host, ctx, v, &l, bound);
+        return WINRMD_OK;
+}
+
+static winrmd_status l_get(winrmd_ctx *ctx)
+{
+        const struct lview *v = lx_view(host->resource_uri(ctx));
+        winrmd_listener key;
+        winrmd_status st;
+        long i = find(ctx, v, &key, &st);
+
+        return i < 0 ? st : render_index(ctx, v, (size_t)i);
+}
+
+static winrmd_status l_enumerate(winrmd_ctx *ctx)
+{
+        const struct lview *v = lx_view(host->resource_uri(ctx));
+
+        for (size_t i = 0; i < host->listener_count(ctx); i++)
+                render_index(ctx, v, i);
+        return WINRMD_OK;
+}
+
+static winrmd_status l_create(winrmd_ctx *ctx)
+{
+        const struct lview *v = lx_view(host->resource_uri(ctx));
+        winrmd_listener l;
+        winrmd_status st;
+        char port[16];
+        int r;
+
+        st = lx_selectors(host, ctx, v, &l);
+        if (st != WINRMD_OK)
+                return st;
+        lx_defaults(host, v, &l);
+        st = lx_apply_body(host, ctx, v, &l, true);
+        if (st != WINRMD_OK)
+                return st;
+        r = host->listener_set(ctx, -1, &l);
+        if (r < 0)
+                return fault_for(ctx, r, &l);
+        if (v->legacy) {
+                host->created_selector(ctx, "IP", lx_legacy_ip(&l));
+                snprintf(port, sizeof(port), "%d", (int)l.port);
+                host->created_selector(ctx, "Port", port);
+        } else {
+                host->created_selector(ctx, "Address", l.address);
+                host->created_selector(ctx, "Transport", l.transport);
+        }
+        return WINRMD_OK;
+}
+
+static winrmd_status l_put(winrmd_ctx *ctx)
+{
+        const struct lview *v = lx_view(host->resource_uri(ctx));
+        winrmd_listener key, l;
+        winrmd_status st;
+        long i = find(ctx, v, &key, &st);
+        int r;
+
+        if (i < 0)
+                return st;
+        host->listener_get(ctx, (size_t)i, &l);
+        st = lx_apply_body(host, ctx, v, &l, false);
+        if (st != WINRMD_OK)
+                return st;
+        r = host->listener_set(ctx, i, &l);
+        if (r < 0)
+                return fault_for(ctx, r, &l);
+        /* ListeningOn shows what is bound after the change is applied; the
+         * reply is built now, so render from the staged record. */
+        lx_render(host, ctx, v, &l, NULL);
+        return WINRMD_OK;
+}
+
+static winrmd_status l_remove(winrmd_ctx *ctx)
+{
+        const struct lview *v = lx_view(host->resource_uri(ctx));
+        winrmd_listener key;
+        winrmd_status st;
+        long i = find(ctx, v, &key, &st);
+        int r;
+
+        if (i < 0)
+                return st;
+        r = host->listener_remove(ctx, (size_t)i);
+        return r < 0 ? fault_for(ctx, r, &key) : WINRMD_OK;
+}
+
+#define RES(u, f) { .uri = u, .flags = (f) | WINRMD_URI_LOCAL_WRITE, .get = l_get, .put = l_put, \
+                    .create = l_create, .remove = l_remove, .enumerate = l_enumerate }
+static const winrmd_resource resources[] = {
+        RES(LX_LEGACY_URI, 0),
+        RES(LX_CURRENT_URI, WINRMD_URI_CASELESS),
+        RES("winrm/config/listener", WINRMD_URI_CASELESS),
+        { .uri = NULL }
+};
+
+static int l_load(const winrmd_host *h, void **ret_state)
+{
+        if (h->size < offsetof(winrmd_host, listener_bound) + sizeof(h->listener_bound))
+                return -1;
+        host = h;
+        *ret_state = NULL;
+        return 0;
+}
+
+/* The provider's entry: the Listener resources, no state of its own. */
+__attribute__((visibility("default")))
+const winrmd_provider winrmd_provider_v1 = {
+        .abi_major = WINRMD_ABI_MAJOR,
+        .size = sizeof(winrmd_provider),
+        .name = "listener",
+        .resources = resources,
+        .load = l_load,
+};

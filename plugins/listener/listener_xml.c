@@ -1,0 +1,348 @@
+/* listener_xml.c - selectors and documents of the Listener resource. */
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "listener_xml.h"
+
+#define MSG_UNKNOWN "Input xml contained an unrecognized xml element \"%s\".  " \
+                    "Double check the spelling and case of the element name."
+
+static const struct lview legacy = { true, "wsman:microsoft.com/wsman/2005/06/config/listener.xsd" };
+static const struct lview current = { false, LX_CURRENT_URI };
+
+const struct lview *lx_view(const char *uri)
+{
+        return uri && !strncasecmp(uri, "wsman:", 6) ? &legacy : &current;
+}
+
+const char *lx_legacy_ip(const winrmd_listener *l)
+{
+        return !strncmp(l->address, "IP:", 3) ? l->address + 3 : "*";
+}
+
+/* Rewrites an IP in place in canonical text form; false if it is none. */
+static bool canon_ip(char *ip, size_t cap)
+{
+        unsigned char buf[16];
+        char out[INET6_ADDRSTRLEN];
+        int af = strchr(ip, ':') ? AF_INET6 : AF_INET;
+
+        if (inet_pton(af, ip, buf) != 1 || !inet_ntop(af, buf, out, sizeof(out)) || strlen(out) >= cap)
+                return false;
+        memcpy(ip, out, strlen(out) + 1);
+        return true;
+}
+
+/* 12-34-56-78-90-ab or 12:34:... -> 12-34-56-78-90-AB in out[18] (may alias in). */
+static bool canon_mac(const char *in, char *out)
+{
+        char m[18];
+        int j = 0;
+
+        for (int i = 0; i < 6; i++) {
+                if (!isxdigit((unsigned char)in[j]) || !isxdigit((unsigned char)in[j + 1]))
+                        return false;
+                m[i * 3] = (char)toupper((unsigned char)in[j]);
+                m[i * 3 + 1] = (char)toupper((unsigned char)in[j + 1]);
+                j += 2;
+                if (i < 5) {
+                        if (in[j] != '-' && in[j] != ':')
+                                return false;
+                        m[i * 3 + 2] = '-';
+                        j++;
+                }
+        }
+        if (in[j])
+                return false;
+        m[17] = '\0';
+        memcpy(out, m, sizeof(m));
+        return true;
+}
+
+static winrmd_status sel_fault(const winrmd_host *h, winrmd_ctx *ctx, const char *fmt, ...)
+        __attribute__((format(printf, 3, 4)));
+
+static winrmd_status sel_fault(const winrmd_host *h, winrmd_ctx *ctx, const char *fmt, ...)
+{
+        char msg[300];
+        va_list ap;
+
+        va_start(ap, fmt);
+        vsnprintf(msg, sizeof(msg), fmt, ap);
+        va_end(ap);
+        return h->fault(ctx, WINRMD_E_SELECTORS, msg);
+}
+
+static bool parse_port(const char *s, int32_t *out)
+{
+        char *end;
+        long v;
+
+        if (!s || !*s || !isdigit((unsigned char)*s))
+                return false;
+        v = strtol(s, &end, 10);
+        if (*end || v < 1 || v > 65535)
+                return false;
+        *out = (int32_t)v;
+        return true;
+}
+
+winrmd_status lx_selectors(const winrmd_host *h, winrmd_ctx *ctx, const struct lview *v, winrmd_listener *key)
+{
+        const char *a = v->legacy ? "IP" : "Address", *b = v->legacy ? "Port" : "Transport";
+        const char *va = h->selector(ctx, a), *vb = h->selector(ctx, b);
+
+        memset(key, 0, sizeof(*key));
+        for (size_t i = 0; i < h->selector_count(ctx); i++) {
+                const char *n = h->selector_name(ctx, i);
+                if (strcasecmp(n, a) && strcasecmp(n, b))
+                        return sel_fault(h, ctx, "The selector %s is not a selector of the Listener resource.", n);
+        }
+        if (!va || !vb)
+                return sel_fault(h, ctx, "The Listener resource needs the selectors %s.",
+                                 v->legacy ? "IP and Port" : "Address and Transport");
+        if (v->legacy) {
+                if (!parse_port(vb, &key->port))
+                        return sel_fault(h, ctx, "The Port selector \"%.100s\" is not a port number.", vb);
+                if (!strcmp(va, "*"))
+                        snprintf(key->address, sizeof(key->address), "*");
+                else if (strlen(va) < 50)
+                        snprintf(key->address, sizeof(key->address), "IP:%s", va);
+                else
+                        return sel_fault(h, ctx, "The IP selector \"%.100s\" is not an IP address.", va);
+                snprintf(key->transport, sizeof(key->transport), "HTTPS");
+        } else {
+                if (strcasecmp(vb, "HTTP") && strcasecmp(vb, "HTTPS"))
+                        return sel_fault(h, ctx, "The Transport selector \"%.100s\" is not HTTP or HTTPS.", vb);
+                snprintf(key->transport, sizeof(key->transport), "%s", strcasecmp(vb, "HTTP") ? "HTTPS" : "HTTP");
+                if (!strcmp(va, "*"))
+                        snprintf(key->address, sizeof(key->address), "*");
+                else if ((!strncasecmp(va, "IP:", 3) || !strncasecmp(va, "MAC:", 4)) && strlen(va) < 60)
+                        snprintf(key->address, sizeof(key->address), "%s%s",
+                                 toupper((unsigned char)va[0]) == 'I' ? "IP:" : "MAC:", strchr(va, ':') + 1);
+                else
+                        return sel_fault(h, ctx, "The Address selector \"%.100s\" is not *, IP:address or MAC:address.", va);
+        }
+        /* canonical forms, as the core stores them */
+        if (!strncmp(key->address, "IP:", 3) && !canon_ip(key->address + 3, sizeof(key->address) - 3))
+                return sel_fault(h, ctx, "The address \"%.100s\" is not an IP address.", va);
+        if (!strncmp(key->address, "MAC:", 4) && !canon_mac(key->address + 4, key->address + 4))
+                return sel_fault(h, ctx, "The address \"%.100s\" is not a MAC address.", va);
+        return WINRMD_OK;
+}
+
+bool lx_same(const struct lview *v, const winrmd_listener *key, const winrmd_listener *l)
+{
+        if (!v->legacy)
+                return !strcmp(key->address, l->address) && !strcmp(key->transport, l->transport);
+        if (key->port != l->port)
+                return false;
+        if (!strcmp(key->address, "*"))
+                return l->address[0] == '*' || !strncmp(l->address, "MAC:", 4);
+        return !strcmp(key->address, l->address);
+}
+
+void lx_defaults(const winrmd_host *h, const struct lview *v, winrmd_listener *l)
+{
+        l->enabled = 1;
+        snprintf(l->url_prefix, sizeof(l->url_prefix), "%s", h->config_get("client.url_prefix"));
+        if (!v->legacy)
+                l->port = (int32_t)atoi(h->config_get(strcmp(l->transport, "HTTP") ? "service.port.https"
+                                                                                     : "service.port.http"));
+}
+
+static winrmd_status unknown(const winrmd_host *h, winrmd_ctx *ctx, const char *name)
+{
+        char msg[512];
+
+        snprintf(msg, sizeof(msg), MSG_UNKNOWN, name);
+        return h->fault(ctx, WINRMD_E_SCHEMA, msg);
+}
+
+static winrmd_status bad(const winrmd_host *h, winrmd_ctx *ctx, const char *name, const char *text)
+{
+        char msg[512];
+
+        snprintf(msg, sizeof(msg), "The value \"%.200s\" is not valid for %s.", text, name);
+        return h->fault(ctx, WINRMD_E_INVALID_VALUE, msg);
+}
+
+static winrmd_status read_only(const winrmd_host *h, winrmd_ctx *ctx, const char *name)
+{
+        char msg[256];
+
+        snprintf(msg, sizeof(msg), "%s names the listener and cannot be changed; use the selectors.", name);
+        return h->fault(ctx, WINRMD_E_READ_ONLY, msg);
+}
+
+static bool copy_text(char *dst, size_t cap, const char *text)
+{
+        if (strlen(text) >= cap)
+                return false;
+        memcpy(dst, text, strlen(text) + 1);
+        return true;
+}
+
+/* "49 07 de ..." or "4907de..." -> 40 lower-case hex digits. */
+static bool thumbprint(char *dst, size_t cap, const char *text)
+{
+        size_t n = 0;
+
+        for (const char *p = text; *p; p++) {
+                if (*p == ' ')
+                        continue;
+                if (!isxdigit((unsigned char)*p) || n + 1 >= cap)
+                        return false;
+                dst[n++] = (char)tolower((unsigned char)*p);
+        }
+        dst[n] = '\0';
+        return n == 0 || n == 40;
+}
+
+static bool parse_bool(const char *s, int32_t *out)
+{
+        if (!strcasecmp(s, "true") || !strcmp(s, "1"))
+                *out = 1;
+        else if (!strcasecmp(s, "false") || !strcmp(s, "0"))
+                *out = 0;
+        else
+                return false;
+        return true;
+}
+
+/* One element of the body; create tells whether key fields may be set. */
+static winrmd_status apply_one(const winrmd_host *h, winrmd_ctx *ctx, const struct lview *v,
+                               winrmd_listener *l, bool create, const char *name, const char *text)
+{
+        char mac[18];
+
+        if (!strcmp(name, "Hostname"))
+                return copy_text(l->hostname, sizeof(l->hostname), text) ? WINRMD_OK : bad(h, ctx, name, text);
+        if (!strcmp(name, "Enabled"))
+                return parse_bool(text, &l->enabled) ? WINRMD_OK : bad(h, ctx, name, text);
+        if (!strcmp(name, "URLPrefix"))
+                return *text && copy_text(l->url_prefix, sizeof(l->url_prefix), text) ? WINRMD_OK : bad(h, ctx, name, text);
+        if (!strcmp(name, "CertificateThumbprint"))
+                return thumbprint(l->thumbprint, sizeof(l->thumbprint), text) ? WINRMD_OK : bad(h, ctx, name, text);
+        if (!strcmp(name, "Port") && !v->legacy)
+                return parse_port(text, &l->port) ? WINRMD_OK : bad(h, ctx, name, text);
+        if (!strcmp(name, "Transport") && v->legacy) {
+                if (strcasecmp(text, "HTTP") && strcasecmp(text, "HTTPS"))
+                        return bad(h, ctx, name, text);
+                if (!create && strcasecmp(text, l->transport))
+                        return read_only(h, ctx, name);
+                snprintf(l->transport, sizeof(l->transport), "%s", strcasecmp(text, "HTTP") ? "HTTPS" : "HTTP");
+                return WINRMD_OK;
+        }
+        if (!strcmp(name, "MACAddress") && v->legacy) {
+                if (!*text)
+                        return WINRMD_OK;
+                if (!canon_mac(text, mac))
+                        return bad(h, ctx, name, text);
+                if (!create)
+                        return strncmp(l->address, "MAC:", 4) || strcmp(l->address + 4, mac) ? read_only(h, ctx, name)
+                                                                                             : WINRMD_OK;
+                if (l->address[0] != '*')
+                        return h->fault(ctx, WINRMD_E_SELECTORS, "A MACAddress needs the selector IP=*.");
+                snprintf(l->address, sizeof(l->address), "MAC:%s", mac);
+                return WINRMD_OK;
+        }
+        if (v->legacy && (!strcmp(name, "IP") || !strcmp(name, "Port"))) {
+                char port[16];
+                snprintf(port, sizeof(port), "%d", (int)l->port);
+                if (strcmp(text, !strcmp(name, "IP") ? lx_legacy_ip(l) : port))
+                        return read_only(h, ctx, name);
+                return WINRMD_OK;
+        }
+        if (!v->legacy && (!strcmp(name, "Address") || !strcmp(name, "Transport") || !strcmp(name, "ListeningOn")))
+                return read_only(h, ctx, name);
+        return unknown(h, ctx, name);
+}
+
+winrmd_status lx_apply_body(const winrmd_host *h, winrmd_ctx *ctx, const struct lview *v,
+                            winrmd_listener *l, bool create)
+{
+        const winrmd_node *root = h->body(ctx);
+        winrmd_status st;
+
+        if (!root)
+                return create ? WINRMD_OK : h->fault(ctx, WINRMD_E_SCHEMA, "The Put request has an empty body.");
+        if (strcmp(h->node_name(root), "Listener") || strcmp(h->node_ns(root), v->ns))
+                return unknown(h, ctx, h->node_name(root));
+        if (h->node_next(root))
+                return unknown(h, ctx, h->node_name(h->node_next(root)));
+        for (const winrmd_node *e = h->node_child(root); e; e = h->node_next(e)) {
+                const char *text;
+                if (strcmp(h->node_ns(e), v->ns) || h->node_child(e))
+                        return unknown(h, ctx, h->node_name(e));
+                text = h->node_text(ctx, e);
+                if (!text)
+                        return h->fault(ctx, WINRMD_E_INTERNAL, NULL);
+                st = apply_one(h, ctx, v, l, create, h->node_name(e), text);
+                if (st != WINRMD_OK)
+                        return st;
+        }
+        return WINRMD_OK;
+}
+
+/* "4907de19..." -> "49 07 de 19 ..." as the seed prints it. */
+static void spaced(const char *hex, char *out, size_t cap)
+{
+        size_t n = 0;
+
+        out[0] = '\0';
+        for (size_t i = 0; hex[i] && hex[i + 1] && n + 4 < cap; i += 2) {
+                if (n)
+                        out[n++] = ' ';
+                out[n++] = hex[i];
+                out[n++] = hex[i + 1];
+                out[n] = '\0';
+        }
+}
+
+void lx_render(const winrmd_host *h, winrmd_ctx *ctx, const struct lview *v,
+               const winrmd_listener *l, const char *bound)
+{
+        char port[16], tp[64];
+
+        snprintf(port, sizeof(port), "%d", (int)l->port);
+        h->begin(ctx, v->ns, "cfg:Listener");
+        if (v->legacy) {
+                h->text(ctx, "IP", lx_legacy_ip(l));
+                h->text(ctx, "Port", port);
+                h->text(ctx, "Hostname", *l->hostname ? l->hostname : NULL);
+                h->text(ctx, "MACAddress", !strncmp(l->address, "MAC:", 4) ? l->address + 4 : NULL);
+                h->text(ctx, "Enabled", l->enabled ? "true" : "false");
+                h->text(ctx, "URLPrefix", l->url_prefix);
+                h->text(ctx, "Transport", l->transport);
+                spaced(l->thumbprint, tp, sizeof(tp));
+                h->text(ctx, "CertificateThumbprint", *tp ? tp : NULL);
+        } else {
+                h->text(ctx, "Address", l->address);
+                h->text(ctx, "Transport", l->transport);
+                h->text(ctx, "Port", port);
+                h->text(ctx, "Hostname", *l->hostname ? l->hostname : NULL);
+                h->text(ctx, "Enabled", l->enabled ? "true" : "false");
+                h->text(ctx, "URLPrefix", l->url_prefix);
+                h->text(ctx, "CertificateThumbprint", *l->thumbprint ? l->thumbprint : NULL);
+                for (const char *p = bound; p && *p;) {
+                        char one[80];
+                        size_t n = strcspn(p, " ");
+                        if (n < sizeof(one)) {
+                                memcpy(one, p, n);
+                                one[n] = '\0';
+                                h->text(ctx, "ListeningOn", one);
+                        }
+                        p += n;
+                        while (*p == ' ')
+                                p++;
+                }
+        }
+        h->end(ctx);
+}
