@@ -49,6 +49,17 @@ static int check_word_list(const char *v)
         return 0;
 }
 
+/* TrustedHosts: "*", names, IPv4/IPv6 addresses, wildcards, commas. */
+static int check_host_list(const char *v)
+{
+        if (strlen(v) > 1024)
+                return -EINVAL;
+        for (const char *p = v; *p; p++)
+                if (!isalnum((unsigned char)*p) && !strchr("-_.,: *[]%", *p))
+                        return -EINVAL;
+        return 0;
+}
+
 static int check_sddl_text(const char *v)
 {
         if (!*v || strlen(v) > 4096)
@@ -128,7 +139,7 @@ static const struct key_def keys[] = {
         S("service.cbt_hardening", "Relaxed", check_cbt),
         S("service.admin_groups", "sudo,wheel", check_word_list),
         I("service.idle_timeout_ms", "120000", 1000, 86400000),
-        S("client.trusted_hosts", "", check_word_list),
+        S("client.trusted_hosts", "", check_host_list),
         I("service.max_concurrent_ops_per_user", "1500", 1, 4294967295L),
         I("service.max_packet_retrieval_s", "120", 1, 4294967295L),
         I("service.port.http", "5985", 1, 65535),
@@ -241,6 +252,12 @@ static char *canonical(const struct key_def *k, const char *v)
         }
         if (k->type == T_BOOL && parse_bool(v, &b) == 0)
                 return strdup(b ? "true" : "false");
+        if (k->check == check_thumbprint) {
+                char *c = strdup(v);
+                for (char *p = c; p && *p; p++)
+                        *p = (char)tolower((unsigned char)*p);
+                return c;
+        }
         return strdup(v);
 }
 

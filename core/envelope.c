@@ -351,8 +351,13 @@ int env_parse(const char *buf, size_t len, struct env **ret, struct env_error *e
         if (c && (r = take_text(c, &e->message_id, err)) < 0)
                 goto out;
         for (c = xml_first_elem(e->header); c; c = xml_next_elem(c)) {
-                if (xml_is(c, NS_WSA, "MessageID"))
+                if (xml_is(c, NS_WSA, "MessageID")) {
+                        if (c != xml_child(e->header, NS_WSA, "MessageID")) {
+                                r = fail(err, F_INVALID_HEADER, "duplicate header MessageID");
+                                goto out;
+                        }
                         continue;
+                }
                 r = read_header(e, c, err);
                 if (r < 0)
                         goto out;

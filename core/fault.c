@@ -115,7 +115,7 @@ const char *fault_machine(void)
         static char host[256];
 
         if (!host[0] && gethostname(host, sizeof(host) - 1) < 0)
-                strcpy(host, "localhost");
+                snprintf(host, sizeof(host), "localhost");
         return host;
 }
 

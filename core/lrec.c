@@ -42,13 +42,6 @@ bool lrec_mac(const winrmd_listener *l, char out[18])
         return !strncmp(l->address, "MAC:", 4) && lrec_norm_mac(l->address + 4, out);
 }
 
-static bool valid_ip(const char *s)
-{
-        unsigned char buf[16];
-
-        return inet_pton(AF_INET, s, buf) == 1 || inet_pton(AF_INET6, s, buf) == 1;
-}
-
 static bool valid_hostname(const char *s)
 {
         for (; *s; s++)
@@ -79,9 +72,9 @@ int lrec_check_fields(winrmd_listener *l)
                 return -EINVAL;
         }
         if (!ascii_casecmp(l->transport, "http"))
-                strcpy(l->transport, "HTTP");
+                snprintf(l->transport, sizeof(l->transport), "HTTP");
         else if (!ascii_casecmp(l->transport, "https"))
-                strcpy(l->transport, "HTTPS");
+                snprintf(l->transport, sizeof(l->transport), "HTTPS");
         else
                 return -EINVAL;
         if (l->port < 1 || l->port > 65535 || (l->enabled != 0 && l->enabled != 1))
@@ -89,7 +82,7 @@ int lrec_check_fields(winrmd_listener *l)
         if (!valid_hostname(l->hostname))
                 return -EINVAL;
         if (!l->url_prefix[0])
-                strcpy(l->url_prefix, "wsman");
+                snprintf(l->url_prefix, sizeof(l->url_prefix), "wsman");
         for (const char *p = l->url_prefix; *p; p++)
                 if (!isalnum((unsigned char)*p) && !strchr("-_.~/", *p))
                         return -EINVAL;
@@ -104,7 +97,6 @@ int lrec_check_fields(winrmd_listener *l)
                         *p = (char)tolower((unsigned char)*p);
                 }
         }
-        (void)valid_ip;
         return 0;
 }
 

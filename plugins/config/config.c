@@ -141,13 +141,12 @@ static int stage_unencrypted(winrmd_ctx *ctx, const struct cfg_node *n, bool on)
         const char *cur = host->config_value(ctx, side_key(k, sizeof(k), n->side, "plain_schemes"));
         bool allow = is_true(host->config_value(ctx, side_key(k, sizeof(k), n->side, "allow_unencrypted")));
 
+        size_t used = 0;
+
         for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
                 bool keep = !strcmp(all[i], n->key) ? on : list_has(cur, all[i]);
-                if (keep) {
-                        if (*out)
-                                strcat(out, ",");
-                        strcat(out, all[i]);
-                }
+                if (keep)
+                        used += (size_t)snprintf(out + used, sizeof(out) - used, "%s%s", used ? "," : "", all[i]);
         }
         if (on)
                 allow = true;

@@ -153,8 +153,8 @@ void lx_defaults(const winrmd_host *h, const struct lview *v, winrmd_listener *l
         l->enabled = 1;
         snprintf(l->url_prefix, sizeof(l->url_prefix), "%s", h->config_get("client.url_prefix"));
         if (!v->legacy)
-                l->port = (int32_t)atoi(h->config_get(strcmp(l->transport, "HTTP") ? "service.port.https"
-                                                                                     : "service.port.http"));
+                (void)parse_port(h->config_get(strcmp(l->transport, "HTTP") ? "service.port.https"
+                                                                            : "service.port.http"), &l->port);
 }
 
 static winrmd_status unknown(const winrmd_host *h, winrmd_ctx *ctx, const char *name)
