@@ -213,7 +213,15 @@ static void finish(struct winrmd_ctx *ctx, winrmd_status st, xmlDoc *items)
                                    ctx->fault_msg);
                 return;
         }
+        if (ctx->op == OP_CREATE)
+                build_created(ctx);
         if (ctx->txn && config_txn_count(ctx->txn) > 0) {
+                /* A reply the client cannot take refuses the change too. */
+                if (ctx->op != OP_ENUMERATE && !request_reply_fits(ctx)) {
+                        xmlFreeDoc(items);
+                        request_send_fault(ctx, F_MAX_ENVELOPE_SIZE, NULL);
+                        return;
+                }
                 r = config_txn_commit(ctx->txn);
                 if (r < 0) {
                         log_err("configuration store: %s", strerror(-r));
@@ -222,15 +230,9 @@ static void finish(struct winrmd_ctx *ctx, winrmd_status st, xmlDoc *items)
                         return;
                 }
         }
-        switch (ctx->op) {
-        case OP_CREATE:
-                build_created(ctx);
-                break;
-        case OP_ENUMERATE:
+        if (ctx->op == OP_ENUMERATE) {
                 finish_enumerate(ctx, items);
                 return;
-        default:
-                break;
         }
         request_send(ctx, 200);
 }

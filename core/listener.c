@@ -23,6 +23,7 @@
 #include "http.h"
 #include "listener.h"
 #include "log.h"
+#include "priv.h"
 #include "util.h"
 
 static struct listener *all;
@@ -91,25 +92,13 @@ static gid_t admin_gid(void)
 
 int listener_open_unix(const char *path, struct listener **ret)
 {
-        struct sockaddr_un sa = { .sun_family = AF_UNIX };
         struct evconnlistener *el;
         struct listener *l;
-        int fd, r;
+        int fd;
 
-        if (strlen(path) >= sizeof(sa.sun_path))
-                return -ENAMETOOLONG;
-        memcpy(sa.sun_path, path, strlen(path) + 1);
-        fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+        fd = priv_listen_unix(path, admin_gid(), 0660);
         if (fd < 0)
-                return -errno;
-        (void)unlink(path);
-        if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(fd, 128) < 0) {
-                r = -errno;
-                close(fd);
-                return r;
-        }
-        (void)chown(path, 0, admin_gid());
-        (void)chmod(path, 0660);
+                return fd;
         l = listener_new(LISTENER_UNIX, "unix");
         if (!l) {
                 close(fd);
@@ -130,42 +119,9 @@ int listener_open_unix(const char *path, struct listener **ret)
         return 0;
 }
 
-/* A listening socket for spec: the fd, or -errno. */
-static int bind_socket(const struct tcp_spec *spec)
-{
-        struct addrinfo hints = { .ai_flags = AI_NUMERICHOST | AI_PASSIVE, .ai_socktype = SOCK_STREAM };
-        struct addrinfo *ai = NULL;
-        char portstr[8];
-        int fd, one = 1, r;
-
-        snprintf(portstr, sizeof(portstr), "%d", spec->port);
-        if (getaddrinfo(spec->addr, portstr, &hints, &ai) != 0)
-                return -EADDRNOTAVAIL;
-        fd = socket(ai->ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-        if (fd < 0) {
-                r = -errno;
-                freeaddrinfo(ai);
-                return r;
-        }
-        (void)setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-        (void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-        if (spec->freebind)
-                (void)setsockopt(fd, IPPROTO_IP, IP_FREEBIND, &one, sizeof(one));
-        if (ai->ai_family == AF_INET6)
-                (void)setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
-        if (bind(fd, ai->ai_addr, ai->ai_addrlen) < 0 || listen(fd, 511) < 0) {
-                r = -errno;
-                close(fd);
-                freeaddrinfo(ai);
-                return r;
-        }
-        freeaddrinfo(ai);
-        return fd;
-}
-
 int listener_try_bind(const struct tcp_spec *spec)
 {
-        int fd = bind_socket(spec);
+        int fd = priv_listen_tcp(spec->addr, spec->port, spec->freebind);
 
         if (fd < 0)
                 return fd;
@@ -182,7 +138,7 @@ int listener_open_tcp(const struct tcp_spec *spec, struct listener **ret)
         const char *addr = spec->addr;
         int fd;
 
-        fd = bind_socket(spec);
+        fd = priv_listen_tcp(spec->addr, spec->port, spec->freebind);
         if (fd < 0)
                 return fd;
         l = listener_new(LISTENER_TCP, "http");

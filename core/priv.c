@@ -2,6 +2,13 @@
 #include "autoconfig.h"
 
 #include <errno.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
 #include <grp.h>
 #include <pwd.h>
 #include <stdio.h>
@@ -114,4 +121,59 @@ void priv_uid_name(uid_t uid, char *name, size_t len)
                 snprintf(name, len, "%s", pw->pw_name);
         else
                 snprintf(name, len, "uid:%u", (unsigned)uid);
+}
+
+int priv_listen_tcp(const char *addr, int port, bool freebind)
+{
+        struct addrinfo hints = { .ai_flags = AI_NUMERICHOST | AI_PASSIVE, .ai_socktype = SOCK_STREAM };
+        struct addrinfo *ai = NULL;
+        char portstr[8];
+        int fd, one = 1, r;
+
+        snprintf(portstr, sizeof(portstr), "%d", port);
+        if (getaddrinfo(addr, portstr, &hints, &ai) != 0)
+                return -EADDRNOTAVAIL;
+        fd = socket(ai->ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+        if (fd < 0) {
+                r = -errno;
+                freeaddrinfo(ai);
+                return r;
+        }
+        (void)setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+        (void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+        if (freebind)
+                (void)setsockopt(fd, IPPROTO_IP, IP_FREEBIND, &one, sizeof(one));
+        if (ai->ai_family == AF_INET6)
+                (void)setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
+        if (bind(fd, ai->ai_addr, ai->ai_addrlen) < 0 || listen(fd, 511) < 0) {
+                r = -errno;
+                close(fd);
+                freeaddrinfo(ai);
+                return r;
+        }
+        freeaddrinfo(ai);
+        return fd;
+}
+
+
+int priv_listen_unix(const char *path, gid_t group, mode_t mode)
+{
+        struct sockaddr_un sa = { .sun_family = AF_UNIX };
+        int fd, r;
+
+        if (strlen(path) >= sizeof(sa.sun_path))
+                return -ENAMETOOLONG;
+        memcpy(sa.sun_path, path, strlen(path) + 1);
+        fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+        if (fd < 0)
+                return -errno;
+        (void)unlink(path);
+        if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(fd, 128) < 0) {
+                r = -errno;
+                close(fd);
+                return r;
+        }
+        (void)chown(path, 0, group);
+        (void)chmod(path, mode);
+        return fd;
 }

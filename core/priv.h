@@ -4,11 +4,18 @@
 #define WINRMD_PRIV_H
 
 #include <stdbool.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 /* Checks user's password with PAM service "winrmd" (auth + account).
  * 0 when valid, -EACCES when refused, -EIO when PAM failed. */
 int priv_check_password(const char *user, const char *pass);
+/* A listening TCP socket on addr:port (numeric; "%scope" allowed), with
+ * SO_REUSEADDR, TCP_NODELAY and, if asked, IP_FREEBIND: the fd or -errno. */
+int priv_listen_tcp(const char *addr, int port, bool freebind);
+/* A listening Unix socket at path (a stale file is replaced), owned by
+ * root:group with mode: the fd or -errno. */
+int priv_listen_unix(const char *path, gid_t group, mode_t mode);
 /* 1 if uid is root or a member of one of the comma-separated groups. */
 bool priv_uid_is_admin(uid_t uid, const char *groups);
 /* Fills name with the user name of uid; "uid:N" when it has none. */

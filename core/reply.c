@@ -120,6 +120,18 @@ static size_t reply_limit(const struct winrmd_ctx *ctx)
         return limit < 8192 ? 8192 : limit;
 }
 
+bool request_reply_fits(struct winrmd_ctx *ctx)
+{
+        xmlChar *mem = NULL;
+        int len = 0;
+
+        xmlDocDumpMemoryEnc(ctx->rdoc, &mem, &len, "UTF-8");
+        if (!mem)
+                return false;
+        xmlFree(mem);
+        return (size_t)len <= reply_limit(ctx);
+}
+
 void request_send(struct winrmd_ctx *ctx, int status)
 {
         xmlChar *mem = NULL;

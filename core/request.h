@@ -63,6 +63,9 @@ struct winrmd_ctx *request_new(struct evhttp_request *req, const struct listener
 void request_free(struct winrmd_ctx *ctx);
 /* Creates the reply document with Action (NULL: Identify's empty header). */
 int request_reply_begin(struct winrmd_ctx *ctx, const char *action);
+/* True when the reply document built so far is within the reply limit
+ * (MaxEnvelopeSizekb, lowered by the client's MaxEnvelopeSize). */
+bool request_reply_fits(struct winrmd_ctx *ctx);
 /* Sends the reply document with HTTP status (200 or 500) and frees ctx. */
 void request_send(struct winrmd_ctx *ctx, int status);
 /* Sends fault id (message NULL = standard) and frees ctx. */

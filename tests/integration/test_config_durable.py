@@ -1,0 +1,244 @@
+"""The configuration store on disk: a Put survives a restart, a SIGKILL at
+any moment leaves either the old or the new store (never a mix, never one
+that stops winrmd from starting), and a store broken by hand makes winrmd
+refuse to start with the file and line."""
+
+import os
+import random
+import signal
+import socket
+import subprocess
+import time
+import unittest
+
+import harness
+from harness import (NS, READY_TIMEOUT, SLOW, SOAP_CT, T_GET, VALGRIND, Daemon, UnixHTTPConnection,
+                     envelope, request, skip_reason)
+from test_config_resource import (CUR, LEGACY_URI, current_put, legacy_put, nest, parse_store, walk)
+
+ROUNDS = 5 if VALGRIND else 20
+ROUND_BUDGET_S = 60 * SLOW          # the whole kill loop
+
+
+class StoreDaemon(Daemon):
+    """A Daemon (control socket only) that can be killed and started again
+    on the same state directory and test accounts."""
+
+    def __init__(self, config=None):
+        super().__init__(config, tcp=False)
+
+    @property
+    def store_path(self):
+        return os.path.join(self.state_dir, "winrmd.conf")
+
+    def command(self, *extra):
+        cmd = [harness.daemon_binary(), "--foreground", "--state-dir", self.state_dir,
+               "--plugin-dir", harness.provider_dir()] + list(extra)
+        if VALGRIND:
+            cmd = ["valgrind", "--error-exitcode=99", "--leak-check=full",
+                   "--show-leak-kinds=definite", "--errors-for-leak-kinds=definite", "-q"] + cmd
+        return cmd
+
+    def env(self):
+        return self._env(os.path.join(self.tmp, "passwd"), os.path.join(self.tmp, "group"))
+
+    def restart(self):
+        """Starts winrmd again after kill() or stop()."""
+        assert self.proc is not None and self.proc.poll() is not None
+        self.stderr_file.close()
+        notify_path = os.path.join(self.tmp, "notify")
+        if os.path.exists(notify_path):
+            os.unlink(notify_path)
+        notify = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        notify.bind(notify_path)
+        self.stderr_file = open(self.stderr_path, "ab")
+        self.stopped = False
+        try:
+            self.proc = subprocess.Popen(self.command(), stdin=subprocess.DEVNULL,
+                                         stdout=self.stderr_file, stderr=self.stderr_file,
+                                         env=self.env(), cwd=self.tmp)
+            self._wait_ready(notify)
+        except BaseException:
+            self.kill()
+            raise
+        finally:
+            notify.close()
+        return self
+
+    def run_once(self, *extra):
+        """Runs winrmd to completion (for a store it must refuse)."""
+        return subprocess.run(self.command(*extra), stdin=subprocess.DEVNULL, capture_output=True,
+                              text=True, env=self.env(), cwd=self.tmp, timeout=READY_TIMEOUT)
+
+
+class StoreCase(unittest.TestCase):
+
+    def setUp(self):
+        why = skip_reason()
+        if why:
+            self.skipTest(why)
+        self.d = StoreDaemon({"max_batch_items": "20"}).start()
+        self.addCleanup(self.finish)
+
+    def finish(self):
+        problems = self.d.stop()
+        tail = self.d.stderr()[-4000:]
+        self.d.cleanup()
+        if problems:
+            self.fail("; ".join(problems) + "\n" + tail)
+
+    def post(self, env_bytes):
+        c = UnixHTTPConnection(self.d.socket_path)
+        try:
+            return request(c, env_bytes)
+        finally:
+            c.close()
+
+    def get(self, uri=LEGACY_URI):
+        resp = self.post(envelope(T_GET, uri))
+        self.assertEqual(resp.status, 200, resp)
+        return resp.doc.find("s:Body", NS)[0]
+
+    def store(self):
+        with open(self.d.store_path, encoding="utf-8") as f:
+            return parse_store(f.read())
+
+
+class DurabilityTest(StoreCase):
+
+    def test_put_survives_restart(self):
+        resp = self.post(legacy_put(nest("MaxBatchItems", 42) + nest("Service/MaxConnections", 7)))
+        self.assertEqual(resp.status, 200, resp)
+        resp = self.post(current_put(nest("Service/AllowUnencrypted", "true")))
+        self.assertEqual(resp.status, 200, resp)
+        self.assertEqual(self.d.stop(), [])
+        self.d.restart()
+        got = self.get()
+        self.assertEqual(walk(got, "MaxBatchItems").text, "42")
+        self.assertEqual(walk(got, "Service/MaxConnections").text, "7")
+        self.assertEqual(walk(got, "Service/HTTP/Unencrypted/Basic").text, "true")
+        self.assertEqual(walk(self.get(CUR), "Service/AllowUnencrypted").text, "true")
+        st = self.store()
+        self.assertEqual((st["max_batch_items"], st["service.max_connections"]), ("42", "7"))
+
+    def test_sigkill_at_any_moment(self):
+        """Each round Puts three related values at once and SIGKILLs winrmd
+        right after sending, after a short random delay or after the reply;
+        after a restart the store holds all old or all new values."""
+        seed = int(time.time() * 1000) & 0xffffffff
+        rng = random.Random(seed)
+        old = 20
+        leftovers = 0
+        deadline = time.monotonic() + ROUND_BUDGET_S
+        for i in range(ROUNDS):
+            self.assertLess(time.monotonic(), deadline, "kill loop over its time budget")
+            new = 100 + i
+            mode = ("after_send", "after_delay", "after_reply")[i % 3]
+            view = rng.choice(("legacy", "current"))
+            if view == "legacy":
+                body = legacy_put(nest("MaxBatchItems", new) + nest("MaxTimeoutms", 60000 + new) +
+                                  nest("Service/MaxConnections", new))
+            else:
+                body = current_put(nest("MaxBatchItems", new) + nest("MaxTimeoutms", 60000 + new) +
+                                   nest("Service/MaxConnections", new))
+            req = (b"POST /wsman HTTP/1.1\r\nHost: localhost\r\nContent-Type: " + SOAP_CT.encode() +
+                   b"\r\nContent-Length: %d\r\n\r\n" % len(body) + body)
+            s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            s.settimeout(harness.CLIENT_TIMEOUT)
+            replied = False
+            try:
+                s.connect(self.d.socket_path)
+                s.sendall(req)
+                if mode == "after_delay":
+                    time.sleep(rng.uniform(0, 0.004))
+                elif mode == "after_reply":
+                    data = b""
+                    while b"</s:Envelope>" not in data:
+                        chunk = s.recv(65536)
+                        if not chunk:
+                            break
+                        data += chunk
+                    self.assertIn(b"HTTP/1.1 200", data[:20], data[:2000])
+                    replied = True
+                self.d.proc.send_signal(signal.SIGKILL)
+                self.d.proc.wait(10 * SLOW)
+            finally:
+                s.close()
+            if os.path.exists(self.d.store_path + ".tmp"):
+                leftovers += 1
+            ctx = "round %d (%s, %s view, seed %d)" % (i, mode, view, seed)
+            # the store parses: winrmd starts on it
+            try:
+                self.d.restart()
+            except RuntimeError as e:
+                self.fail("%s: winrmd does not start after SIGKILL: %s" % (ctx, e))
+            st = self.store()
+            trio = (st.get("max_batch_items", "20"), st.get("max_timeout_ms", "60000"),
+                    st.get("service.max_connections", "5"))
+            olds = ("20", "60000", "5") if old == 20 else (str(old), str(60000 + old), str(old))
+            news = (str(new), str(60000 + new), str(new))
+            self.assertIn(trio, (olds, news), ctx)
+            if replied:
+                self.assertEqual(trio, news, ctx + ": an acknowledged Put was lost")
+            got = self.get()
+            self.assertEqual((walk(got, "MaxBatchItems").text, walk(got, "MaxTimeoutms").text,
+                              walk(got, "Service/MaxConnections").text), trio, ctx)
+            old = int(trio[0]) if trio != ("20", "60000", "5") else 20
+        # a Put after all that still saves cleanly, and no temporary file stays
+        resp = self.post(legacy_put(nest("MaxBatchItems", 9)))
+        self.assertEqual(resp.status, 200, resp)
+        self.assertEqual(self.store()["max_batch_items"], "9")
+        self.assertFalse(os.path.exists(self.d.store_path + ".tmp"))
+        self.assertLessEqual(leftovers, ROUNDS)
+
+    def test_stale_tmp_file_is_harmless(self):
+        with open(self.d.store_path + ".tmp", "w") as f:
+            f.write("max_batch_items = banana\nthis is not a store\n")
+        self.assertEqual(self.d.stop(), [])
+        self.d.restart()
+        self.assertEqual(walk(self.get(), "MaxBatchItems").text, "20")
+        resp = self.post(legacy_put(nest("MaxBatchItems", 11)))
+        self.assertEqual(resp.status, 200, resp)
+        self.assertFalse(os.path.exists(self.d.store_path + ".tmp"))
+        self.assertEqual(self.store()["max_batch_items"], "11")
+
+
+class BrokenStoreTest(StoreCase):
+
+    def refused(self, text, line, *extra):
+        self.assertEqual(self.d.stop(), [])
+        with open(self.d.store_path, "w") as f:
+            f.write(text)
+        r = self.d.run_once(*extra)
+        self.assertNotEqual(r.returncode, 0, r.stderr)
+        out = r.stdout + r.stderr
+        self.assertIn("%s:%d:" % (self.d.store_path, line), out)
+        return out
+
+    def test_bad_value_on_line_3(self):
+        text = "# hand-edited\nmax_envelope_kb = 150\nmax_batch_items = banana\nsoap_trace = false\n"
+        out = self.refused(text, 3)
+        self.assertIn("max_batch_items", out)
+        # --check-config says the same
+        out = self.refused(text, 3, "--check-config")
+        self.assertIn("max_batch_items", out)
+        # repaired, it starts and serves the file's values
+        with open(self.d.store_path, "w") as f:
+            f.write(text.replace("banana", "13"))
+        self.d.restart()
+        got = self.get()
+        self.assertEqual((walk(got, "MaxEnvelopeSizekb").text, walk(got, "MaxBatchItems").text), ("150", "13"))
+
+    def test_other_broken_lines(self):
+        for text, line, word in (("\n\nno_such_key = 1\n", 3, "no_such_key"),
+                                 ("max_batch_items = 5\nservice.max_connections = 0\n", 2,
+                                  "service.max_connections"),
+                                 ("max_batch_items 5\n", 1, "key = value"),
+                                 ("service.root_sddl = O:NSG:BAD:P(A;;GA;;;BA\n", 1, "service.root_sddl"),
+                                 ("client.port.http = 70000\n", 1, "client.port.http")):
+            with self.subTest(text=text):
+                self.assertIn(word, self.refused(text, line))
+
+
+if __name__ == "__main__":
+    unittest.main()
