@@ -24,6 +24,7 @@ struct cache_entry {
         unsigned char digest[DIGEST_LEN];
         int64_t expires_ms;
         bool used;
+        bool admin;
 };
 
 static struct cache_entry cache[CACHE_SLOTS];
@@ -138,7 +139,7 @@ static int cache_find(const unsigned char d[DIGEST_LEN], int64_t now)
         return found;
 }
 
-static void cache_store(const unsigned char d[DIGEST_LEN], int64_t now, long ttl)
+static void cache_store(const unsigned char d[DIGEST_LEN], int64_t now, long ttl, bool admin)
 {
         int slot = 0;
 
@@ -153,23 +154,28 @@ static void cache_store(const unsigned char d[DIGEST_LEN], int64_t now, long ttl
         memcpy(cache[slot].digest, d, DIGEST_LEN);
         cache[slot].expires_ms = now + ttl;
         cache[slot].used = true;
+        cache[slot].admin = admin;
 }
 
-int auth_check_password(const char *user, const char *pass)
+int auth_check_password(const char *user, const char *pass, bool *is_admin)
 {
         unsigned char d[DIGEST_LEN];
         long ttl = config_long("service.auth_cache_ms");
         int64_t now = now_ms();
-        int r;
+        int r, slot;
 
         digest_of(user, pass, d);
-        if (ttl > 0 && cache_find(d, now) >= 0) {
+        if (ttl > 0 && (slot = cache_find(d, now)) >= 0) {
+                *is_admin = cache[slot].admin;
                 wipe(d, sizeof(d));
                 return 0;
         }
         r = priv_check_password(user, pass);
-        if (r == 0 && ttl > 0)
-                cache_store(d, now, ttl);
+        if (r == 0) {
+                *is_admin = priv_user_is_admin(user, config_get("service.admin_groups"));
+                if (ttl > 0)
+                        cache_store(d, now, ttl, *is_admin);
+        }
         wipe(d, sizeof(d));
         return r == 0 ? 0 : -EACCES;
 }

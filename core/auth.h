@@ -21,8 +21,9 @@ bool auth_basic_allowed(const char *transport);
 /* Adds one WWW-Authenticate header per scheme offered on transport. */
 void auth_add_challenges(struct evkeyvalq *headers, const char *transport);
 /* Checks user/pass: the cache first, then PAM through priv_check_password().
- * 0 when valid, -EACCES when not. */
-int auth_check_password(const char *user, const char *pass);
+ * 0 when valid (and *is_admin says whether the user is root or in an
+ * administrators' group, remembered with the success), -EACCES when not. */
+int auth_check_password(const char *user, const char *pass, bool *is_admin);
 /* Forgets every cached success (after a configuration change). */
 void auth_cache_clear(void);
 

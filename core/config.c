@@ -213,11 +213,39 @@ static int check_listener_lines(const char *const *lines, size_t n, size_t *bad)
         return 0;
 }
 
+/* Keys are looked up on every request: an open-addressing table of key
+ * indexes, keyed by an FNV-1a hash of the name, built on first use. */
+#define KEY_SLOTS 256
+static short key_slots[KEY_SLOTS];
+static bool key_slots_ready;
+
+static unsigned key_hash(const char *s)
+{
+        unsigned h = 2166136261u;
+
+        while (*s)
+                h = (h ^ (unsigned char)*s++) * 16777619u;
+        return h;
+}
+
 static int key_index(const char *name)
 {
-        for (size_t i = 0; i < NKEYS; i++)
-                if (!strcmp(keys[i].name, name))
-                        return (int)i;
+        unsigned h;
+
+        if (!key_slots_ready) {
+                for (size_t i = 0; i < KEY_SLOTS; i++)
+                        key_slots[i] = -1;
+                for (size_t i = 0; i < NKEYS; i++) {
+                        h = key_hash(keys[i].name);
+                        while (key_slots[h % KEY_SLOTS] >= 0)
+                                h++;
+                        key_slots[h % KEY_SLOTS] = (short)i;
+                }
+                key_slots_ready = true;
+        }
+        for (h = key_hash(name); key_slots[h % KEY_SLOTS] >= 0; h++)
+                if (!strcmp(keys[key_slots[h % KEY_SLOTS]].name, name))
+                        return key_slots[h % KEY_SLOTS];
         return -1;
 }
 

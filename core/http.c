@@ -138,7 +138,7 @@ static int authenticate_tcp(struct winrmd_ctx *ctx, struct evkeyvalq *in)
                 log_warn("%s: malformed Basic credentials", ctx->lst->desc);
                 return -EACCES;
         }
-        r = auth_check_password(user, pass);
+        r = auth_check_password(user, pass, &ctx->is_admin);
         wipe(pass, sizeof(pass));
         if (r < 0) {
                 log_warn("%s: authentication failed for user \"%s\"", ctx->lst->desc, user);
@@ -146,7 +146,6 @@ static int authenticate_tcp(struct winrmd_ctx *ctx, struct evkeyvalq *in)
         }
         snprintf(ctx->user, sizeof(ctx->user), "%s", user);
         ctx->authenticated = true;
-        ctx->is_admin = priv_user_is_admin(user, config_get("service.admin_groups"));
         ctx->local = peer_is_loopback(peer_fd(ctx->http));
         return 0;
 }

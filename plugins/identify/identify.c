@@ -14,16 +14,23 @@
 #define THIS_URI "wsman:system/2005/06/this"
 
 static const winrmd_host *host;
+static char os_release[32];
 
-/* "maj.min.build" of the running kernel, e.g. 6.1.0 from "6.1.0-18-amd64". */
+/* "maj.min.build" of the running kernel, e.g. 6.1.0 from "6.1.0-18-amd64",
+ * read once at load. */
 static void os_version(char *out, size_t n)
+{
+        snprintf(out, n, "%s", os_release);
+}
+
+static void read_os_release(void)
 {
         struct utsname u;
         unsigned a = 0, b = 0, c = 0;
 
         if (uname(&u) == 0)
                 (void)sscanf(u.release, "%u.%u.%u", &a, &b, &c);
-        snprintf(out, n, "%u.%u.%u", a, b, c);
+        snprintf(os_release, sizeof(os_release), "%u.%u.%u", a, b, c);
 }
 
 static bool cfg_true(const char *key)
@@ -132,6 +139,7 @@ static const winrmd_resource resources[] = {
 static int identify_load(const winrmd_host *h, void **ret_state)
 {
         host = h;
+        read_os_release();
         *ret_state = NULL;
         return 0;
 }
