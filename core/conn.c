@@ -26,6 +26,7 @@ struct conn {
         bool active;                /* a request is being received or served */
         bool busy;                  /* a provider holds the request */
         struct winrmd_ctx *pending; /* ... this one */
+        struct event *gone;         /* peer hung up while a provider holds pending */
         bool closing;
 };
 
@@ -187,6 +188,8 @@ static void conn_freed(void *arg)
         log_debug("connection %d closed", c->fd);
         if (c->pending)
                 dispatch_abandon(c->pending);
+        if (c->gone)
+                event_free(c->gone);
         set_active(c, false);
         unlink_conn(c);
         if (c->fd >= 0 && (size_t)c->fd < by_fd_len && by_fd[c->fd] == c)
@@ -270,6 +273,27 @@ fail:
         return NULL;
 }
 
+/* evhttp does not read while a request is being answered, so it would not
+ * notice a client that hung up until the reply is written: watch for the
+ * hang-up ourselves, cancel the provider's work, and let evhttp fail the
+ * write and close. */
+static void peer_gone(evutil_socket_t fd, short what, void *arg)
+{
+        struct conn *c = arg;
+        struct winrmd_ctx *ctx = c->pending;
+        struct evhttp_request *req;
+
+        event_free(c->gone);
+        c->gone = NULL;
+        if (!ctx)
+                return;
+        c->pending = NULL;
+        c->busy = false;
+        req = dispatch_abandon_request(ctx);
+        if (req)
+                evhttp_send_reply(req, 500, "Client gone", NULL);
+}
+
 void conn_set_busy(struct evhttp_request *req, struct winrmd_ctx *ctx)
 {
         struct evhttp_connection *evc = evhttp_request_get_connection(req);
@@ -281,6 +305,15 @@ void conn_set_busy(struct evhttp_request *req, struct winrmd_ctx *ctx)
                 return;
         c->busy = ctx != NULL;
         c->pending = ctx;
+        if (c->gone) {
+                event_free(c->gone);
+                c->gone = NULL;
+        }
+        if (ctx) {
+                c->gone = event_new(bufferevent_get_base(bev), fd, EV_CLOSED, peer_gone, c);
+                if (c->gone)
+                        event_add(c->gone, NULL);
+        }
         if (c->busy)
                 event_del(c->deadline);
         else

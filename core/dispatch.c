@@ -1,6 +1,7 @@
 /* dispatch.c - (ResourceURI, Action) -> provider callback -> reply. */
 #include "autoconfig.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -102,9 +103,19 @@ static void build_created(struct winrmd_ctx *ctx)
                 xmlAddPrevSibling(ctx->rbody->children, rc);
         else
                 xmlAddChild(ctx->rbody, rc);
-        if (ctx->legacy)
-                snprintf(addr, sizeof(addr), "%s?ResourceURI=(%s)", WSA_ANONYMOUS, ctx->env->resource_uri);
-        else
+        if (ctx->legacy) {
+                /* the seed names the created resource by its schema's
+                 * lower-case name: ...?ResourceURI=(.../config/listener) */
+                const char *uri = ctx->env->resource_uri, *last = strrchr(uri, '/');
+                int n = snprintf(addr, sizeof(addr), "%s?ResourceURI=(%.*s", WSA_ANONYMOUS,
+                                 (int)(last ? last - uri : 0), uri);
+                for (const char *p = last ? last : uri; *p && n > 0 && (size_t)n + 2 < sizeof(addr); p++)
+                        addr[n++] = (char)tolower((unsigned char)*p);
+                if (n > 0 && (size_t)n + 1 < sizeof(addr)) {
+                        addr[n++] = ')';
+                        addr[n] = '\0';
+                }
+        } else
                 snprintf(addr, sizeof(addr), "%s", WSA_ANONYMOUS);
         xmlNewTextChild(rc, a, BAD_CAST "Address", BAD_CAST addr);
         refs = xmlNewChild(rc, a, BAD_CAST "ReferenceParameters", NULL);
@@ -360,6 +371,14 @@ static void pending_expired(evutil_socket_t fd, short what, void *arg)
                 xmlFreeDoc(ctx->out->doc);
         ctx->out = ctx->cursor = ctx->rbody;
         request_send_fault(ctx, F_TIMED_OUT, NULL);
+}
+
+struct evhttp_request *dispatch_abandon_request(struct winrmd_ctx *ctx)
+{
+        struct evhttp_request *req = ctx->http;
+
+        dispatch_abandon(ctx);
+        return req;
 }
 
 void dispatch_abandon(struct winrmd_ctx *ctx)

@@ -1,7 +1,9 @@
-"""The configuration store on disk: a Put survives a restart, a SIGKILL at
-any moment leaves either the old or the new store (never a mix, never one
-that stops winrmd from starting), and a store broken by hand makes winrmd
-refuse to start with the file and line."""
+"""The integrity of the configuration store: a Put survives a restart, a
+SIGKILL at any moment leaves either the old or the new store (never a mix,
+never one that stops winrmd from starting), a store broken by hand makes
+winrmd refuse to start with the file and line, and bad input to the config
+resource is refused with a fault that leaves the store and both views as
+they were."""
 
 import os
 import random
@@ -12,9 +14,10 @@ import time
 import unittest
 
 import harness
-from harness import (NS, READY_TIMEOUT, SLOW, SOAP_CT, T_GET, VALGRIND, Daemon, UnixHTTPConnection,
-                     envelope, request, skip_reason)
-from test_config_resource import (CUR, LEGACY_URI, current_put, legacy_put, nest, parse_store, walk)
+from harness import (NS, READY_TIMEOUT, SLOW, SOAP_CT, T_GET, T_PUT, VALGRIND, Daemon,
+                     UnixHTTPConnection, envelope, request, skip_reason)
+from test_config_resource import (CUR, LEGACY_NS, LEGACY_URI, SCHEMA, ConfigCase,
+                                  current_put, doc, legacy_put, nest, parse_store, walk)
 
 ROUNDS = 5 if VALGRIND else 20
 ROUND_BUDGET_S = 60 * SLOW          # the whole kill loop
@@ -238,6 +241,148 @@ class BrokenStoreTest(StoreCase):
                                  ("client.port.http = 70000\n", 1, "client.port.http")):
             with self.subTest(text=text):
                 self.assertIn(word, self.refused(text, line))
+
+
+# --- bad input: a fault, and nothing changes -----------------------------------
+
+class BadInputTest(ConfigCase):
+    CONFIG = {"max_batch_items": "20"}
+    TCP = False
+
+    def refused(self, env_bytes):
+        before = self.snapshot()
+        resp = self.post_unix(env_bytes)
+        self.assertUnchanged(before, repr(env_bytes[-300:]))
+        return resp
+
+    def test_unknown_element(self):
+        for inner, name in ((nest("Foo", 1), "Foo"), (nest("Service/Foo", 1), "Foo"),
+                            (nest("Client/HTTP/Unencrypted/Kerberos", "true"), "Kerberos"),
+                            (nest("Service/HTTP/Port", 80), "Port"),          # only Client/HTTP has one
+                            (nest("Winrs/IdleTimeout", 60000), "Winrs")):     # no Winrs in the seed
+            with self.subTest(name=name, legacy=True):
+                self.assertUnknownElement(self.refused(legacy_put(inner)), name, legacy=True)
+        for inner, name in ((nest("Foo", 1), "Foo"), (nest("SoapTraceEnabled", "true"), "SoapTraceEnabled"),
+                            (nest("Service/HTTP/Unencrypted/Basic", "true"), "HTTP")):
+            with self.subTest(name=name, legacy=False):
+                self.assertUnknownElement(self.refused(current_put(inner)), name, legacy=False)
+
+    def test_wrong_case(self):
+        # the seed's own example: "enabled" for "Enabled"
+        common = [(nest("maxBatchItems", 3), "maxBatchItems"),
+                  (nest("Service/maxConnections", 3), "maxConnections"),
+                  (nest("service/MaxConnections", 3), "service"),
+                  (nest("MAXBATCHITEMS", 3), "MAXBATCHITEMS")]
+        for inner, name in common + [(nest("Service/HTTPS/basic", "true"), "basic"),
+                                     (nest("Client/HTTP/Unencrypted/digest", "true"), "digest")]:
+            with self.subTest(name=name, legacy=True):
+                self.assertUnknownElement(self.refused(legacy_put(inner)), name, legacy=True)
+        for inner, name in common + [(nest("Service/Auth/basic", "true"), "basic"),
+                                     (nest("Service/allowUnencrypted", "true"), "allowUnencrypted")]:
+            with self.subTest(name=name, legacy=False):
+                self.assertUnknownElement(self.refused(current_put(inner)), name, legacy=False)
+        resp = self.refused(envelope(T_PUT, LEGACY_URI, body=doc(nest("MaxBatchItems", 3), root="config")))
+        self.assertUnknownElement(resp, "config", legacy=True)
+        resp = self.refused(current_put(nest("Basic", "true"), uri=CUR + "/service/auth", root="auth"))
+        self.assertUnknownElement(resp, "auth", legacy=False)
+
+    def test_one_bad_element_refuses_the_whole_put(self):
+        inner = nest("MaxBatchItems", 3) + nest("Service/MaxConnections", 4) + nest("Service/Bogus", 1)
+        self.assertUnknownElement(self.refused(legacy_put(inner)), "Bogus", legacy=True)
+        inner = nest("MaxBatchItems", 3) + nest("Service/HTTP/Unencrypted/Basic", "true") + \
+            nest("Client/HTTP/Port", 70000)
+        self.assertBadValue(self.refused(legacy_put(inner)), "Port")
+
+    def test_wrong_type(self):
+        for path, value, field in (("Service/HTTPS/Basic", "maybe", "Basic"),
+                                   ("Service/HTTP/Unencrypted/Basic", "maybe", "Basic"),
+                                   ("Service/HTTPS/Negotiate", "yes", "Negotiate"),
+                                   ("SoapTraceEnabled", "2", "SoapTraceEnabled"),
+                                   ("MaxBatchItems", "ten", "MaxBatchItems"),
+                                   ("MaxBatchItems", "", "MaxBatchItems"),
+                                   ("MaxTimeoutms", "1.5", "MaxTimeoutms"),
+                                   ("Service/MaxConnections", "0x10", "MaxConnections")):
+            with self.subTest(path=path, value=value):
+                self.assertBadValue(self.refused(legacy_put(nest(path, value))), field)
+        for path, value, field in (("Service/AllowUnencrypted", "maybe", "AllowUnencrypted"),
+                                   ("Service/Auth/Kerberos", "maybe", "Kerberos"),
+                                   ("Service/Auth/CbtHardeningLevel", "Loose", "CbtHardeningLevel"),
+                                   ("Service/CertificateThumbprint", "xyz", "CertificateThumbprint"),
+                                   ("Service/IPv4Filter", "10.0.0.1;rm", "IPv4Filter"),
+                                   ("Client/TrustedHosts", "a\"b", "TrustedHosts")):
+            with self.subTest(path=path, value=value):
+                self.assertBadValue(self.refused(current_put(nest(path, value))), field)
+
+    def test_out_of_range(self):
+        for path, value, field in (("Client/HTTP/Port", 70000, "Port"), ("Client/HTTPS/Port", 0, "Port"),
+                                   ("MaxEnvelopeSizekb", -5, "MaxEnvelopeSizekb"),
+                                   ("MaxEnvelopeSizekb", 31, "MaxEnvelopeSizekb"),
+                                   ("MaxTimeoutms", 4294967296, "MaxTimeoutms"),
+                                   ("MaxBatchItems", 0, "MaxBatchItems"),
+                                   ("Service/EnumerationTimeoutms", 499, "EnumerationTimeoutms"),
+                                   ("Service/MaxConnections", -1, "MaxConnections"),
+                                   ("MaxBatchItems", "99999999999999999999999", "MaxBatchItems")):
+            with self.subTest(path=path, value=value):
+                self.assertBadValue(self.refused(legacy_put(nest(path, value))), field)
+        for path, value, field in (("Client/DefaultPorts/HTTP", 70000, "HTTP"),
+                                   ("Service/DefaultPorts/HTTPS", 65536, "HTTPS"),
+                                   ("Winrs/MaxConcurrentUsers", 101, "MaxConcurrentUsers")):
+            with self.subTest(path=path, value=value):
+                self.assertBadValue(self.refused(current_put(nest(path, value))), field)
+
+    def test_bad_root_sddl(self):
+        ace = "(A;;GR;;;S-1-5-21-1-2-%d)"
+        for sddl in ("garbage", "O:NSG:BAD:P(A;;GA;;;BA", "O:NSG:BAD:P(X;;GA;;;BA)",
+                     "O:NSG:BAD:P(A;;ZZ;;;BA)", "O:NSG:BAD:P(A;;GA;;;BA;extra;x)",
+                     "O:NSG:BAD:P(A;;GA;;;S-1-)", "",
+                     "O:NSG:BAD:P(A;;GA;;;BA)" + "".join(ace % i for i in range(64)),   # 65 ACEs
+                     "O:NSG:BAD:P(A;;GA;;;BA)" + "(A;;GR;;;SY)" * 400):                 # > 4096
+            with self.subTest(sddl=sddl[:40]):
+                self.assertBadValue(self.refused(legacy_put(nest("Service/RootSDDL", sddl))), "RootSDDL")
+        self.assertEqual(self.value("Service/RootSDDL"),
+                         "O:NSG:BAD:P(A;;GA;;;BA)S:P(AU;FA;GA;;;WD)(AU;SA;GWGX;;;WD)")
+
+    def test_empty_body(self):
+        for uri in (LEGACY_URI, CUR):
+            with self.subTest(uri=uri):
+                resp = self.refused(envelope(T_PUT, uri, body=""))
+                self.assertFault(resp, SCHEMA)
+
+    def test_two_top_level_elements(self):
+        body = doc(nest("MaxBatchItems", 3)) + doc(nest("MaxBatchItems", 4))
+        self.assertUnknownElement(self.refused(envelope(T_PUT, LEGACY_URI, body=body)), "Config", legacy=True)
+        body = doc(nest("MaxBatchItems", 3), CUR) + '<cfg:Other xmlns:cfg="%s"/>' % CUR
+        self.assertUnknownElement(self.refused(envelope(T_PUT, CUR, body=body)), "Other", legacy=False)
+
+    def test_unknown_namespace(self):
+        self.assertUnknownElement(self.refused(envelope(T_PUT, LEGACY_URI, body=doc(
+            nest("MaxBatchItems", 3), ns="urn:example:other"))), "Config", legacy=True)
+        # the other generation's namespace is as foreign
+        self.assertUnknownElement(self.refused(envelope(T_PUT, LEGACY_URI, body=doc(
+            nest("MaxBatchItems", 3), ns=CUR))), "Config", legacy=True)
+        self.assertUnknownElement(self.refused(envelope(T_PUT, CUR, body=doc(
+            nest("MaxBatchItems", 3), ns=LEGACY_NS))), "Config", legacy=False)
+        # a child in another namespace inside the right root
+        body = doc('<o:MaxBatchItems xmlns:o="urn:example:other">3</o:MaxBatchItems>')
+        self.assertUnknownElement(self.refused(envelope(T_PUT, LEGACY_URI, body=body)),
+                                  "MaxBatchItems", legacy=True)
+
+    def test_leaf_with_children(self):
+        inner = "<cfg:MaxBatchItems><cfg:Value>3</cfg:Value></cfg:MaxBatchItems>"
+        self.assertUnknownElement(self.refused(legacy_put(inner)), "Value", legacy=True)
+
+    def test_ten_thousand_elements(self):
+        # 10,000 elements (~400 KB) fit once MaxEnvelopeSizekb is raised
+        self.legacy_set("MaxEnvelopeSizekb", 1024)
+        many = "".join(nest("MaxBatchItems", 100 + i % 50) for i in range(9999))
+        start = time.monotonic()
+        resp = self.refused(legacy_put(many + nest("MaxBatchItemz", 1)))
+        self.assertUnknownElement(resp, "MaxBatchItemz", legacy=True)
+        got = self.put_ok(legacy_put(many + nest("MaxBatchItems", 77)))
+        self.assertEqual(walk(got, "MaxBatchItems").text, "77")
+        self.assertEqual(self.store()["max_batch_items"], "77")
+        self.assertLess(time.monotonic() - start, 10)
+        self.legacy_set("MaxBatchItems", 20)
 
 
 if __name__ == "__main__":

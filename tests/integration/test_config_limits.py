@@ -25,10 +25,10 @@ import unittest
 
 import harness
 from harness import (ADMIN_PASS, ADMIN_USER, CANARY, E_ENUMERATE, E_PULL, IDENTIFY, NS, PLAIN_BASIC,
-                     PLAIN_PASS, PLAIN_USER, SLOW, SOAP_CT, T_GET, T_PUT, basic, envelope,
+                     PLAIN_PASS, PLAIN_USER, SLOW, SOAP_CT, T_GET, basic, envelope,
                      new_message_id, raw_exchange, request, wait_until)
-from test_config_resource import (CUR, LEGACY_NS, LEGACY_URI, ConfigCase, current_put, doc, legacy_put,
-                                  nest, walk, with_max_envelope, with_timeout)
+from test_config_resource import (CUR, LEGACY_URI, ConfigCase, current_put, legacy_put, nest, walk,
+                                  with_max_envelope, with_timeout)
 
 DEFAULT_SDDL = "O:NSG:BAD:P(A;;GA;;;BA)S:P(AU;FA;GA;;;WD)(AU;SA;GWGX;;;WD)"
 HELLO_URI = "http://example.org/winrmd/hello"
