@@ -225,11 +225,17 @@ void http_handle(struct evhttp_request *req, void *arg)
                 request_send_status(ctx, 415, "Unsupported Media Type");
                 return;
         }
-        if (conn_active_count() > (unsigned long)config_long("service.max_connections")) {
-                request_send_fault(ctx, F_QUOTA_LIMIT,
-                                   "The WS-Management service cannot process the request because "
-                                   "the number of active requests exceeds MaxConnections.");
-                return;
+        /* MaxConnections: requests received and being answered on TCP
+         * listeners (half-sent ones and idle connections do not count; the
+         * control socket is never refused, so administrators can act). */
+        if (lst->kind == LISTENER_TCP) {
+                request_count_tcp(ctx);
+                if (request_tcp_active() > (unsigned long)config_long("service.max_connections")) {
+                        request_send_fault(ctx, F_QUOTA_LIMIT,
+                                           "The WS-Management service cannot process the request because "
+                                           "the number of active requests exceeds MaxConnections.");
+                        return;
+                }
         }
         if (len > (size_t)config_long("max_envelope_kb") * 1024) {
                 request_send_fault(ctx, F_ENCODING_LIMIT, NULL);

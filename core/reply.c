@@ -16,6 +16,21 @@
 #include "trace.h"
 #include "util.h"
 
+static unsigned tcp_active;
+
+unsigned request_tcp_active(void)
+{
+        return tcp_active;
+}
+
+void request_count_tcp(struct winrmd_ctx *ctx)
+{
+        if (!ctx->counted) {
+                ctx->counted = true;
+                tcp_active++;
+        }
+}
+
 struct winrmd_ctx *request_new(struct evhttp_request *req, const struct listener *lst)
 {
         struct winrmd_ctx *ctx = calloc(1, sizeof(*ctx));
@@ -31,6 +46,8 @@ void request_free(struct winrmd_ctx *ctx)
 {
         if (!ctx)
                 return;
+        if (ctx->counted)
+                tcp_active--;
         env_free(ctx->env);
         xmlFreeDoc(ctx->rdoc);
         for (size_t i = 0; i < ctx->n_created; i++) {

@@ -52,11 +52,17 @@ struct winrmd_ctx {
         char *fault_msg;
 
         bool pending, done;
+        bool counted;             /* in request_tcp_active() */
         int64_t started_ms;       /* when dispatch began */
         struct event *timer;      /* OperationTimeout of a pending request */
         struct str_list *strings; /* node_text() results, freed with the ctx */
 };
 
+/* Requests from TCP listeners alive now (received, authenticated, not yet
+ * answered): what MaxConnections limits. */
+unsigned request_tcp_active(void);
+/* Counts ctx among them (once authenticated on a TCP listener). */
+void request_count_tcp(struct winrmd_ctx *ctx);
 /* A new ctx for req on lst; NULL on OOM.  Free with request_free(). */
 struct winrmd_ctx *request_new(struct evhttp_request *req, const struct listener *lst);
 /* Frees everything the ctx owns (env, reply doc, strings, txn). */

@@ -43,7 +43,7 @@ struct sddl_caller {
         bool authenticated, admin, root, local;
 };
 
-/* Parses text (owner, group, DACL, SACL; ACEs with 6 or 7 fields).  On
+/* Parses text (owner, group, DACL, SACL; ACEs of 6 fields).  On
  * error returns -EINVAL and sets *err_pos to the offending offset. */
 int sddl_parse(const char *text, struct sddl *out, size_t *err_pos);
 /* True when the DACL grants every bit of want to caller, evaluated in order

@@ -27,6 +27,36 @@ static bool sensitive(const char *name, size_t n)
         return false;
 }
 
+/* Length of the secret text at s[0..n): up to the next tag, counting
+ * comments and CDATA sections (which can carry the secret) as text; an
+ * unterminated one runs to the end. */
+static size_t secret_len(const char *s, size_t n)
+{
+        size_t i = 0;
+
+        while (i < n) {
+                const char *end, *close;
+                size_t from;
+
+                if (s[i] != '<') {
+                        i++;
+                        continue;
+                }
+                if (n - i >= 9 && !memcmp(s + i, "<![CDATA[", 9)) {
+                        from = i + 9;
+                        close = "]]>";
+                } else if (n - i >= 4 && !memcmp(s + i, "<!--", 4)) {
+                        from = i + 4;
+                        close = "-->";
+                } else {
+                        break;
+                }
+                end = memmem(s + from, n - from, close, 3);
+                i = end ? (size_t)(end - s) + 3 : n;
+        }
+        return i;
+}
+
 char *trace_redact(const char *xml, size_t len)
 {
         char *out = malloc(len + 1), *o = out;
@@ -60,15 +90,12 @@ char *trace_redact(const char *xml, size_t len)
                         *o++ = xml[i++];
                 if (!mask || (i >= 2 && xml[i - 2] == '/'))
                         continue;
-                if (i < len && xml[i] != '<') {
-                        memcpy(o, "***", 3);
-                        o += 3;
-                        size_t start = i;
-                        while (i < len && xml[i] != '<')
-                                i++;
+                if (i < len) {
                         /* "***" may be longer than what it hides: keep within len */
-                        if (i - start < 3)
-                                o -= 3 - (i - start);
+                        size_t k = secret_len(xml + i, len - i), stars = k < 3 ? k : 3;
+                        memcpy(o, "***", stars);
+                        o += stars;
+                        i += k;
                 }
         }
         *o = '\0';

@@ -428,7 +428,6 @@ class ConnectionFloodTest(DaemonTestCase):
     # root's on the control socket, fail with w:QuotaLimit until the idle
     # timeout cuts them.  http.sys never shows WinRM a partial request; only
     # requests that were received completely (and authenticated) should count.
-    @unittest.expectedFailure
     def test_many_half_open_requests(self):
         # 200 connections each holding a partial request, then a normal client.
         socks = []

@@ -105,5 +105,35 @@ class PendingTest(DaemonTestCase):
         self.assertSoap(self.post_unix(slow_get(50)), 200)
 
 
+class MaxConnectionsTest(PendingTest):
+    """MaxConnections counts the requests being answered on TCP listeners."""
+    CONFIG = dict(harness.PLAIN_BASIC, max_provider_requests=25)
+    CONFIG["service.max_connections"] = 1
+
+    test_late_answer_arrives = None
+    test_max_provider_requests = None
+    test_operation_timeout_ends_with_timed_out = None
+    test_client_gone_cancels = None
+
+    def test_second_request_is_refused_while_one_is_answered(self):
+        results = []
+
+        def hold():
+            try:
+                results.append(self.post_tcp(slow_get(1500 * SLOW)).status)
+            except Exception as e:  # noqa: BLE001 - reported below
+                results.append(repr(e))
+
+        t = threading.Thread(target=hold)
+        t.start()
+        time.sleep(0.5 * SLOW)
+        self.assertFault(self.post_tcp(harness.get_this()), ("w", "QuotaLimit"))
+        # the control socket is never refused: administrators can act
+        self.assertSoap(self.post_unix(harness.get_this()), 200)
+        t.join(15 * SLOW)
+        self.assertEqual(results, [200])
+        self.assertSoap(self.post_tcp(harness.get_this()), 200)
+
+
 if __name__ == "__main__":
     unittest.main()

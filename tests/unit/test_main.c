@@ -18,6 +18,10 @@ int main(void)
         srunner_add_suite(sr, plugin_suite());
         srunner_add_suite(sr, auth_suite());
         srunner_add_suite(sr, config_suite());
+        srunner_add_suite(sr, sddl_suite());
+        srunner_add_suite(sr, lrec_suite());
+        srunner_add_suite(sr, trace_suite());
+        srunner_add_suite(sr, config_listeners_suite());
         if (!getenv("CK_FORK"))
                 srunner_set_fork_status(sr, CK_FORK);
         srunner_run_all(sr, CK_ENV); /* CK_VERBOSITY=verbose lists every test */

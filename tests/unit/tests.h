@@ -14,6 +14,10 @@ Suite *util_suite(void);
 Suite *plugin_suite(void);
 Suite *auth_suite(void);
 Suite *config_suite(void);
+Suite *sddl_suite(void);
+Suite *lrec_suite(void);
+Suite *trace_suite(void);
+Suite *config_listeners_suite(void);
 
 /* The source tree: $WINRMD_SRCDIR (set by make check), else the configure-time
  * path.  Borrowed. */
