@@ -65,7 +65,6 @@ static struct listener *listener_new(enum listener_kind kind, const char *transp
                                    EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE | EVHTTP_REQ_OPTIONS);
         evhttp_set_gencb(l->http, http_handle, l);
         evhttp_set_bevcb(l->http, conn_bevcb, NULL);
-        evhttp_set_flags(l->http, EVHTTP_SERVER_LINGERING_CLOSE);
         evhttp_set_default_content_type(l->http, "application/soap+xml;charset=UTF-8");
         apply_limits(l);
         return l;
