@@ -78,13 +78,13 @@ class _Conn(http.client.HTTPConnection):
         self.sock = self.sock_factory(self.host, self.port, self.timeout)
 
 
-def identify_status(host, port, timeout=3.0, sock_factory=None):
+def identify_status(host, port, timeout=3.0, sock_factory=None, path="/wsman"):
     """An anonymous Identify on host:port: the HTTP status, -1 for a 200
     without an IdentifyResponse, or the errno of a failed connection
     (ECONNREFUSED when nothing listens)."""
     c = _Conn(host, port, timeout, sock_factory)
     try:
-        r = request(c, IDENTIFY, headers={"WSMANIDENTIFY": "unauthenticated"})
+        r = request(c, IDENTIFY, path=path, headers={"WSMANIDENTIFY": "unauthenticated"})
         if r.status == 200 and parse_xml(r.body).find("s:Body/wsmid:IdentifyResponse", NS) is None:
             return -1
         return r.status

@@ -21,7 +21,8 @@ from harness import (PLAIN_BASIC, PLAIN_PASS, PLAIN_USER, SLOW, T_GET, T_PUT,
 from listener_helpers import (ACCESS_DENIED, ALREADY_EXISTS, ANON, CUR_URI, INVALID_PARAMETER,
                               LEGACY_NS, LEGACY_URI, MSG_NOT_FOUND, MSG_UNKNOWN, NOT_FOUND, SCHEMA,
                               SELECTORS, T_CREATE, T_DELETE, Current, Legacy, ListenerCase, NS,
-                              fields_of, free_port, listener_doc, occupy, refuses, serves, vm_rss_kb)
+                              fields_of, free_port, identify_status, listener_doc, occupy, refuses, serves,
+                              vm_rss_kb)
 
 # --- the seed's sequence -------------------------------------------------------
 
@@ -124,6 +125,25 @@ class SeedSequenceTest(ListenerCase):
             call(T_DELETE, Current, Current.sel("127.0.0.1", port))
         self.assertIn(str(0x80338000), str(cm.exception))
         self.assertEqual(self.stored(), [])
+
+    def test_put_moves_the_socket(self):
+        """Put URLPrefix and (today's view) Port: the socket follows at once."""
+        port, port2 = free_port(), free_port()
+        self.delete_later(Legacy, "127.0.0.1", port2)
+        self.assertSoap(self.create(Legacy, "127.0.0.1", port))
+        resp = self.send(T_PUT, Legacy, Legacy.sel("127.0.0.1", port),
+                         listener_doc(LEGACY_NS, [("URLPrefix", "other/path")]))
+        got = dict(fields_of(self.body_child(resp, "{%s}Listener" % LEGACY_NS)))
+        self.assertEqual(got["URLPrefix"], "other/path")
+        self.assertEqual(identify_status("127.0.0.1", port, path="/other/path"), 200)
+        self.assertEqual(identify_status("127.0.0.1", port, path="/wsman"), 404)
+        resp = self.send(T_PUT, Current, Current.sel("127.0.0.1", port),
+                         listener_doc(CUR_URI, [("Port", str(port2))]))
+        self.assertEqual(dict(fields_of(self.body_child(resp, "{%s}Listener" % CUR_URI)))["Port"], str(port2))
+        self.assertTrue(refuses("127.0.0.1", port))
+        self.assertEqual(identify_status("127.0.0.1", port2, path="/other/path"), 200)
+        self.assertEqual(len(self.stored()), 1)
+        self.assertIn("port=%d " % port2, self.stored()[0])
 
     def test_wrong_case_element(self):
         """The seed's Put with `enabled`: 32833 and its text; nothing changes."""

@@ -143,7 +143,8 @@ class NetnsListenerTest(ListenerCase):
                 ip_ns("link", "set", link, "up")
             ip_ns("addr", "add", PEER_V4 + "/24", "dev", PEER)
             ns_socket(socket.AF_INET).close()      # setns works here
-            cls.daemon = start_in_netns(Daemon(PLAIN_BASIC))
+            cls.daemon = Daemon(PLAIN_BASIC)
+            start_in_netns(cls.daemon)
         except BaseException:
             if cls.daemon:
                 cls.daemon.kill()
