@@ -312,26 +312,45 @@ const char *config_get(const char *key)
         return values[i] ? values[i] : keys[i].def;
 }
 
+/* Parsed integers and booleans, read on every request; rebuilt after
+ * each change of the values. */
+static long parsed[NKEYS];
+static bool parsed_valid;
+
+static void parse_all(void)
+{
+        for (size_t i = 0; i < NKEYS; i++) {
+                const char *v = values[i] ? values[i] : keys[i].def;
+                long l = 0;
+                bool b = false;
+                if (keys[i].type == T_INT && parse_long(v, keys[i].min, keys[i].max, &l) == 0)
+                        parsed[i] = l;
+                else if (keys[i].type == T_BOOL && parse_bool(v, &b) == 0)
+                        parsed[i] = b;
+        }
+        parsed_valid = true;
+}
+
 long config_long(const char *key)
 {
         int i = key_index(key);
-        long v = 0;
 
         if (i < 0 || keys[i].type != T_INT)
                 abort();
-        (void)parse_long(config_get(key), keys[i].min, keys[i].max, &v);
-        return v;
+        if (!parsed_valid)
+                parse_all();
+        return parsed[i];
 }
 
 bool config_bool(const char *key)
 {
         int i = key_index(key);
-        bool v = false;
 
         if (i < 0 || keys[i].type != T_BOOL)
                 abort();
-        (void)parse_bool(config_get(key), &v);
-        return v;
+        if (!parsed_valid)
+                parse_all();
+        return parsed[i] != 0;
 }
 
 static char *trim(char *s)
@@ -441,6 +460,7 @@ int config_load(const char *path, char *err, size_t errlen)
         }
         for (size_t i = 0; i < NKEYS; i++) {
                 if (r == 0) {
+                        parsed_valid = false;
                         free(values[i]);
                         values[i] = loaded[i];
                 } else {
@@ -456,6 +476,7 @@ void config_free(void)
                 free(values[i]);
                 values[i] = NULL;
         }
+        parsed_valid = false;
         free_lines(listeners, n_listeners);
         n_listeners = 0;
         free(store_path);
@@ -655,6 +676,7 @@ int config_txn_commit(struct config_txn *t)
                 free(values[i]);
                 values[i] = t->staged[i];
                 t->staged[i] = NULL;
+                parsed_valid = false;
         }
         for (size_t i = 0; i < NKEYS; i++)
                 if (changed[i] && watch_fn)

@@ -79,6 +79,10 @@ const struct registered *plugin_find(const char *uri)
 {
         if (!uri)
                 return NULL;
+        /* most requests spell the URI as registered */
+        for (size_t i = 0; i < n_registry; i++)
+                if (!strcmp(registry[i].res->uri, uri))
+                        return &registry[i];
         for (size_t i = 0; i < n_registry; i++)
                 if (uri_matches(registry[i].res->uri, registry[i].res->flags, uri))
                         return &registry[i];

@@ -14,6 +14,7 @@
 #include "ns.h"
 #include "request.h"
 #include "trace.h"
+#include "xmlout.h"
 #include "util.h"
 
 static unsigned tcp_active;
@@ -115,17 +116,6 @@ int request_reply_begin(struct winrmd_ctx *ctx, const char *action)
         return 0;
 }
 
-static void send_with_body(struct winrmd_ctx *ctx, int status, const char *reason,
-                           const char *body, size_t len)
-{
-        struct evkeyvalq *h = evhttp_request_get_output_headers(ctx->http);
-        struct evbuffer *b = evhttp_request_get_output_buffer(ctx->http);
-
-        evhttp_add_header(h, "Content-Type", "application/soap+xml;charset=UTF-8");
-        evbuffer_add(b, body, len);
-        conn_send_reply(ctx->http, status, reason);
-}
-
 /* The largest reply allowed: MaxEnvelopeSizekb, lowered by the client's
  * MaxEnvelopeSize header (never below 8 KiB, room for any fault). */
 static size_t reply_limit(const struct winrmd_ctx *ctx)
@@ -137,38 +127,50 @@ static size_t reply_limit(const struct winrmd_ctx *ctx)
         return limit < 8192 ? 8192 : limit;
 }
 
+/* The reply envelope serialized into a new evbuffer, or NULL on OOM. */
+static struct evbuffer *serialize(struct winrmd_ctx *ctx)
+{
+        struct evbuffer *b = evbuffer_new();
+
+        if (b && xmlout_write(xmlDocGetRootElement(ctx->rdoc), b) < 0) {
+                evbuffer_free(b);
+                b = NULL;
+        }
+        return b;
+}
+
 bool request_reply_fits(struct winrmd_ctx *ctx)
 {
-        xmlChar *mem = NULL;
-        int len = 0;
+        struct evbuffer *b = serialize(ctx);
+        bool fits = b && evbuffer_get_length(b) <= reply_limit(ctx);
 
-        xmlDocDumpMemoryEnc(ctx->rdoc, &mem, &len, "UTF-8");
-        if (!mem)
-                return false;
-        xmlFree(mem);
-        return (size_t)len <= reply_limit(ctx);
+        if (b)
+                evbuffer_free(b);
+        return fits;
 }
 
 void request_send(struct winrmd_ctx *ctx, int status)
 {
-        xmlChar *mem = NULL;
-        int len = 0;
+        struct evbuffer *b = serialize(ctx);
+        size_t len;
 
-        xmlDocDumpMemoryEnc(ctx->rdoc, &mem, &len, "UTF-8");
-        if (!mem) {
+        if (!b) {
                 request_send_status(ctx, 500, "Internal Server Error");
                 return;
         }
-        if ((size_t)len > reply_limit(ctx) && status == 200) {
-                xmlFree(mem);
+        len = evbuffer_get_length(b);
+        if (len > reply_limit(ctx) && status == 200) {
+                evbuffer_free(b);
                 request_send_fault(ctx, F_MAX_ENVELOPE_SIZE, NULL);
                 return;
         }
         if (config_bool("soap_trace"))
-                trace_message("response", (const char *)mem, (size_t)len);
-        send_with_body(ctx, status, status == 200 ? "OK" : "Internal Server Error",
-                       (const char *)mem, (size_t)len);
-        xmlFree(mem);
+                trace_message("response", (const char *)evbuffer_pullup(b, -1), len);
+        evhttp_add_header(evhttp_request_get_output_headers(ctx->http), "Content-Type",
+                          "application/soap+xml;charset=UTF-8");
+        evbuffer_add_buffer(evhttp_request_get_output_buffer(ctx->http), b);
+        evbuffer_free(b);
+        conn_send_reply(ctx->http, status, status == 200 ? "OK" : "Internal Server Error");
         request_free(ctx);
 }
 
