@@ -224,11 +224,13 @@ static void kick_cb(evutil_socket_t fd, short what, void *arg)
         bufferevent_flush(c->bev, EV_WRITE, BEV_NORMAL);
 }
 
+static bool in_send;   /* conn_send_reply() flushes by itself */
+
 static void output_added(struct evbuffer *buf, const struct evbuffer_cb_info *info, void *arg)
 {
         struct conn *c = arg;
 
-        if (info->n_added > 0)
+        if (info->n_added > 0 && !in_send)
                 event_active(c->kick, 0, 0);
 }
 
@@ -322,5 +324,19 @@ void conn_set_busy(struct evhttp_request *req, struct winrmd_ctx *ctx)
 
 void conn_send_reply(struct evhttp_request *req, int status, const char *reason)
 {
+        struct evhttp_connection *evc = evhttp_request_get_connection(req);
+        struct bufferevent *bev = evc ? evhttp_connection_get_bufferevent(evc) : NULL;
+
+        /* evhttp enables writing once the reply is queued: flush it through
+         * the filter now rather than on the next loop turn.  The reference
+         * keeps bev valid if evhttp frees the connection meanwhile. */
+        if (bev)
+                bufferevent_incref(bev);
+        in_send = true;
         evhttp_send_reply(req, status, reason, NULL);
+        in_send = false;
+        if (bev) {
+                bufferevent_flush(bev, EV_WRITE, BEV_NORMAL);
+                bufferevent_decref(bev);
+        }
 }
