@@ -137,10 +137,10 @@ static winrmd_status l_put(winrmd_ctx *ctx)
         r = host->listener_set(ctx, i, &l);
         if (r < 0)
                 return fault_for(ctx, r, &l);
-        /* ListeningOn shows what is bound after the change is applied; the
-         * reply is built now, so render from the staged record. */
-        lx_render(host, ctx, v, &l, NULL);
-        return WINRMD_OK;
+        /* The reply is built before the change is bound: ListeningOn shows
+         * the addresses the staged record holds now (none once disabled; a
+         * new port shows in a Get after the reply). */
+        return render_index(ctx, v, (size_t)i);
 }
 
 static winrmd_status l_remove(winrmd_ctx *ctx)
