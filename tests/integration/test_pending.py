@@ -105,6 +105,16 @@ class PendingTest(DaemonTestCase):
         self.assertSoap(self.post_unix(slow_get(50)), 200)
 
 
+class MaxConcurrentOperationsTest(PendingTest):
+    """The same quota through Service/MaxConcurrentOperations."""
+    CONFIG = dict(harness.PLAIN_BASIC, max_provider_requests=25)
+    CONFIG["service.max_concurrent_ops"] = 2
+
+    test_late_answer_arrives = None
+    test_operation_timeout_ends_with_timed_out = None
+    test_client_gone_cancels = None
+
+
 class MaxConnectionsTest(PendingTest):
     """MaxConnections counts the requests being answered on TCP listeners."""
     CONFIG = dict(harness.PLAIN_BASIC, max_provider_requests=25)
