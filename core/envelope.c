@@ -79,6 +79,8 @@ void env_free(struct env *e)
                 free(e->options[i].name);
                 free(e->options[i].value);
         }
+        free(e->selectors);
+        free(e->options);
         free(e);
 }
 
@@ -172,9 +174,17 @@ static bool must_understand(const xmlNode *h)
         return r;
 }
 
-static int read_pairs(xmlNode *set, const char *elem, struct env_pair *out, size_t *n,
+static int read_pairs(xmlNode *set, const char *elem, struct env_pair **list, size_t *n,
                       size_t max, struct env_error *err)
 {
+        struct env_pair *out = *list;
+
+        if (!out) {
+                /* room for all at once: the limit is small */
+                out = *list = calloc(max, sizeof(*out));
+                if (!out)
+                        return fail(err, F_INTERNAL, "out of memory");
+        }
         for (xmlNode *c = xml_first_elem(set); c; c = xml_next_elem(c)) {
                 xmlChar *name;
                 if (strcmp((const char *)c->name, elem))
@@ -237,10 +247,10 @@ static int read_header(struct env *e, xmlNode *h, struct env_error *err)
                 if (!strcmp(name, "ResourceURI"))
                         return take_text(h, &e->resource_uri, err);
                 if (!strcmp(name, "SelectorSet"))
-                        return read_pairs(h, "Selector", e->selectors, &e->n_selectors,
+                        return read_pairs(h, "Selector", &e->selectors, &e->n_selectors,
                                           ENV_MAX_SELECTORS, err);
                 if (!strcmp(name, "OptionSet"))
-                        return read_pairs(h, "Option", e->options, &e->n_options,
+                        return read_pairs(h, "Option", &e->options, &e->n_options,
                                           ENV_MAX_OPTIONS, err);
                 if (!strcmp(name, "OperationTimeout")) {
                         t = xml_text(h);
@@ -273,19 +283,53 @@ static int read_header(struct env *e, xmlNode *h, struct env_error *err)
         return 0;
 }
 
+/* One parser context serves many requests (creating one, and its name
+ * dictionary, costs more than parsing a small envelope); it is renewed
+ * every PARSER_REUSE documents or once its dictionary holds many names, so
+ * names chosen by clients cannot make it grow without bound. */
+#define PARSER_REUSE 1000
+#define PARSER_DICT_MAX 2048
+
+static xmlParserCtxtPtr parser;
+static unsigned parser_uses;
+
+static xmlParserCtxtPtr get_parser(void)
+{
+        if (parser && (parser_uses >= PARSER_REUSE || xmlDictSize(parser->dict) > PARSER_DICT_MAX)) {
+                xmlFreeParserCtxt(parser);
+                parser = NULL;
+        }
+        if (!parser) {
+                parser = xmlNewParserCtxt();
+                if (!parser)
+                        return NULL;
+                parser->sax->internalSubset = refuse_dtd;
+                parser->sax->externalSubset = refuse_dtd;
+                parser->sax->error = quiet_errors;
+                parser->sax->warning = quiet_errors;
+                parser->vctxt.error = quiet_errors;
+                parser->vctxt.warning = quiet_errors;
+                parser_uses = 0;
+        }
+        parser_uses++;
+        return parser;
+}
+
+void env_parser_free(void)
+{
+        if (parser)
+                xmlFreeParserCtxt(parser);
+        parser = NULL;
+}
+
 static xmlDoc *parse_hardened(const char *buf, size_t len, bool *had_dtd)
 {
-        xmlParserCtxtPtr p = xmlNewParserCtxt();
+        xmlParserCtxtPtr p = get_parser();
         xmlDoc *doc;
 
         if (!p)
                 return NULL;
-        p->sax->internalSubset = refuse_dtd;
-        p->sax->externalSubset = refuse_dtd;
-        p->sax->error = quiet_errors;
-        p->sax->warning = quiet_errors;
-        p->vctxt.error = quiet_errors;
-        p->vctxt.warning = quiet_errors;
+        p->_private = NULL;
         doc = xmlCtxtReadMemory(p, buf, (int)len, NULL, NULL,
                                 XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_NOBLANKS |
                                 XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
@@ -294,7 +338,9 @@ static xmlDoc *parse_hardened(const char *buf, size_t len, bool *had_dtd)
                 xmlFreeDoc(doc);
                 doc = NULL;
         }
-        xmlFreeParserCtxt(p);
+        /* a stopped or failed parse leaves state behind: start afresh */
+        if (!doc)
+                env_parser_free();
         return doc;
 }
 

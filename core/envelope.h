@@ -26,9 +26,9 @@ struct env {
         xmlNode *header, *body;
         xmlNode *body_first;         /* first element child of Body, or NULL */
         char *action, *resource_uri, *message_id, *to, *reply_to;
-        struct env_pair selectors[ENV_MAX_SELECTORS];
+        struct env_pair *selectors;   /* n_selectors of them, or NULL */
         size_t n_selectors;
-        struct env_pair options[ENV_MAX_OPTIONS];
+        struct env_pair *options;     /* n_options of them, or NULL */
         size_t n_options;
         int64_t operation_timeout_ms; /* -1 when absent */
         int64_t max_envelope_size;    /* -1 when absent */
@@ -46,6 +46,8 @@ struct env_error {
 /* Parses buf[0..len) (UTF-8 or BOM-marked UTF-16).  On success *ret owns a new
  * env (free with env_free()); on failure returns -EINVAL and fills err. */
 int env_parse(const char *buf, size_t len, struct env **ret, struct env_error *err);
+/* Frees the parser context kept between requests (at exit). */
+void env_parser_free(void);
 /* Frees an env and its document; NULL is fine. */
 void env_free(struct env *e);
 /* Selector value by name (case-insensitive), borrowed; NULL if absent. */

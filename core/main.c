@@ -16,6 +16,7 @@
 #include "auth.h"
 #include "config.h"
 #include "enumctx.h"
+#include "envelope.h"
 #include "event.h"
 #include "listener.h"
 #include "lman.h"
@@ -250,6 +251,7 @@ int main(int argc, char **argv)
         event_free(sigint);
         event_base_free(base);
         config_free();
+        env_parser_free();
         xmlCleanupParser();
         free(state_abs);
         return 0;

@@ -12,11 +12,21 @@
 
 bool ct_equal(const void *a, const void *b, size_t n)
 {
-        const volatile unsigned char *x = a, *y = b;
-        unsigned char d = 0;
+        const unsigned char *x = a, *y = b;
+        uint64_t d = 0;
+        size_t i = 0;
 
-        for (size_t i = 0; i < n; i++)
-                d |= x[i] ^ y[i];
+        /* word at a time, then bytes; no early exit either way */
+        for (; i + 8 <= n; i += 8) {
+                uint64_t u, v;
+                memcpy(&u, x + i, 8);
+                memcpy(&v, y + i, 8);
+                d |= u ^ v;
+        }
+        for (; i < n; i++)
+                d |= (uint64_t)(x[i] ^ y[i]);
+        /* keep the compiler from turning the loops into an early exit */
+        __asm__ volatile("" : "+r"(d));
         return d == 0;
 }
 
