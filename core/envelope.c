@@ -300,7 +300,7 @@ static xmlParserCtxtPtr get_parser(void)
                 parser = NULL;
         }
         if (!parser) {
-                parser = xmlNewParserCtxt();
+                parser = xmlCreatePushParserCtxt(NULL, NULL, NULL, 0, NULL);
                 if (!parser)
                         return NULL;
                 parser->sax->internalSubset = refuse_dtd;
@@ -326,13 +326,23 @@ static xmlDoc *parse_hardened(const char *buf, size_t len, bool *had_dtd)
 {
         xmlParserCtxtPtr p = get_parser();
         xmlDoc *doc;
+        size_t head;
 
         if (!p)
                 return NULL;
+        /* The push parser reads the whole body in one chunk; the first four
+         * bytes go first so that a BOM or encoding is detected. */
         p->_private = NULL;
-        doc = xmlCtxtReadMemory(p, buf, (int)len, NULL, NULL,
-                                XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_NOBLANKS |
-                                XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+        head = len < 4 ? len : 4;
+        if (xmlCtxtResetPush(p, buf, (int)head, NULL, NULL) != 0) {
+                env_parser_free();
+                return NULL;
+        }
+        xmlCtxtUseOptions(p, XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_NOBLANKS |
+                             XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+        (void)xmlParseChunk(p, buf + head, (int)(len - head), 1);
+        doc = p->myDoc;
+        p->myDoc = NULL;
         *had_dtd = p->_private != NULL;
         if (doc && (!p->wellFormed || *had_dtd || doc->intSubset)) {
                 xmlFreeDoc(doc);
