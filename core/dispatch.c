@@ -77,32 +77,24 @@ static const char *method_of(const char *action)
         return slash ? slash + 1 : action;
 }
 
-static void add_selectors(xmlNode *parent, xmlNs *w, struct winrmd_ctx *ctx)
+static void text_elem(struct sbuf *o, const char *qname, const char *value)
 {
-        xmlNode *set = xmlNewChild(parent, w, BAD_CAST "SelectorSet", NULL);
-
-        for (size_t i = 0; i < ctx->n_created; i++) {
-                xmlNode *s = xmlNewTextChild(set, w, BAD_CAST "Selector", BAD_CAST ctx->created_sel[i][1]);
-                xmlNewProp(s, BAD_CAST "Name", BAD_CAST ctx->created_sel[i][0]);
-        }
+        sbuf_add(o, "<", 1);
+        sbuf_adds(o, qname);
+        sbuf_add(o, ">", 1);
+        sbuf_add_escaped(o, value, false);
+        sbuf_add(o, "</", 2);
+        sbuf_adds(o, qname);
+        sbuf_add(o, ">", 1);
 }
 
 /* Puts x:ResourceCreated first in the body (the provider's extra elements
- * follow it). */
+ * follow it); a and w are declared on the envelope. */
 static void build_created(struct winrmd_ctx *ctx)
 {
-        xmlNode *rc = xmlNewNode(NULL, BAD_CAST "ResourceCreated");
-        xmlNs *x = xmlNewNs(rc, BAD_CAST NS_WXF, BAD_CAST "x");
-        xmlNs *a = xmlSearchNsByHref(ctx->rdoc, ctx->rbody, BAD_CAST NS_WSA);
-        xmlNs *w = xmlSearchNsByHref(ctx->rdoc, ctx->rbody, BAD_CAST NS_WSMAN);
-        xmlNode *refs;
+        struct sbuf o = { 0 };
         char addr[1024];
 
-        xmlSetNs(rc, x);
-        if (ctx->rbody->children)
-                xmlAddPrevSibling(ctx->rbody->children, rc);
-        else
-                xmlAddChild(ctx->rbody, rc);
         if (ctx->legacy) {
                 /* the seed names the created resource by its schema's
                  * lower-case name: ...?ResourceURI=(.../config/listener) */
@@ -117,10 +109,25 @@ static void build_created(struct winrmd_ctx *ctx)
                 }
         } else
                 snprintf(addr, sizeof(addr), "%s", WSA_ANONYMOUS);
-        xmlNewTextChild(rc, a, BAD_CAST "Address", BAD_CAST addr);
-        refs = xmlNewChild(rc, a, BAD_CAST "ReferenceParameters", NULL);
-        xmlNewTextChild(refs, w, BAD_CAST "ResourceURI", BAD_CAST ctx->env->resource_uri);
-        add_selectors(refs, w, ctx);
+        sbuf_adds(&o, "<x:ResourceCreated xmlns:x=\"" NS_WXF "\">");
+        text_elem(&o, "a:Address", addr);
+        sbuf_adds(&o, "<a:ReferenceParameters>");
+        text_elem(&o, "w:ResourceURI", ctx->env->resource_uri);
+        sbuf_adds(&o, "<w:SelectorSet>");
+        for (size_t i = 0; i < ctx->n_created; i++) {
+                sbuf_adds(&o, "<w:Selector Name=\"");
+                sbuf_add_escaped(&o, ctx->created_sel[i][0], true);
+                sbuf_adds(&o, "\">");
+                sbuf_add_escaped(&o, ctx->created_sel[i][1], false);
+                sbuf_adds(&o, "</w:Selector>");
+        }
+        sbuf_adds(&o, "</w:SelectorSet></a:ReferenceParameters></x:ResourceCreated>");
+        request_writer_finish(ctx);
+        sbuf_add(&o, ctx->body.p, ctx->body.len);
+        if (o.err)
+                ctx->writer_error = true;
+        sbuf_free(&ctx->body);
+        ctx->body = o;
 }
 
 static long max_elements(xmlNode *parent, const char *ns)
@@ -136,14 +143,14 @@ static long max_elements(xmlNode *parent, const char *ns)
         return v;
 }
 
-/* Moves up to max items from c into parent; true when c is exhausted. */
-static bool serve_items(struct enumctx *c, xmlNode *parent, long max)
+/* Appends up to max items of c to o; true when c is exhausted. */
+static bool serve_items(struct enumctx *c, struct sbuf *o, long max)
 {
         for (long i = 0; i < max; i++) {
-                xmlNode *item = enumctx_next(c);
+                const char *item = enumctx_next(c);
                 if (!item)
                         break;
-                xmlAddChild(parent, xmlDocCopyNode(item, parent->doc, 1));
+                sbuf_adds(o, item);
         }
         return enumctx_done(c);
 }
@@ -173,53 +180,58 @@ static bool root_sddl_allows(const struct winrmd_ctx *ctx)
         return sddl_allows(&s, &who, right_for(ctx->op));
 }
 
-static void finish_enumerate(struct winrmd_ctx *ctx, xmlDoc *items)
+/* Hands the items the provider wrote to a new context and answers. */
+static void finish_enumerate(struct winrmd_ctx *ctx)
 {
         xmlNode *e = ctx->env->body_first;
         bool optimize = xml_child(e, NS_WSMAN, "OptimizeEnumeration") != NULL;
         long max = optimize ? max_elements(e, NS_WSMAN) : 0;
-        xmlNs *n, *w = xmlSearchNsByHref(ctx->rdoc, ctx->rbody, BAD_CAST NS_WSMAN);
-        xmlNode *resp;
+        struct sbuf *o = &ctx->body;
         char id[48];
         struct enumctx *c;
         bool done = false;
         int r;
 
-        r = enumctx_create(items, ctx->user, ctx->env->resource_uri, dispatch_now_ms(),
+        r = enumctx_create(ctx->items, ctx->n_items, ctx->user, dispatch_now_ms(),
                            config_long("service.enum_timeout_ms"), id);
         if (r < 0) {
-                xmlFreeDoc(items);
                 request_send_fault(ctx, F_QUOTA_LIMIT, "Too many enumeration contexts are open.");
                 return;
         }
+        ctx->items = NULL;
+        ctx->n_items = ctx->cap_items = 0;
         c = enumctx_find(id, ctx->user, dispatch_now_ms());
-        resp = xmlNewChild(ctx->rbody, NULL, BAD_CAST "EnumerateResponse", NULL);
-        n = xmlNewNs(resp, BAD_CAST NS_WSEN, BAD_CAST "n");
-        xmlSetNs(resp, n);
+        sbuf_reset(o);
+        sbuf_adds(o, "<n:EnumerateResponse xmlns:n=\"" NS_WSEN "\">");
         if (optimize) {
-                xmlNode *ctxnode = xmlNewChild(resp, n, BAD_CAST "EnumerationContext", NULL);
-                xmlNode *list = xmlNewChild(resp, w, BAD_CAST "Items", NULL);
-                done = serve_items(c, list, max < 1 ? 1 : max);
+                struct sbuf items = { 0 };
+                done = serve_items(c, &items, max < 1 ? 1 : max);
                 if (done)
-                        xmlNewChild(resp, w, BAD_CAST "EndOfSequence", NULL);
+                        sbuf_adds(o, "<n:EnumerationContext/>");
                 else
-                        xmlNodeSetContent(ctxnode, BAD_CAST id);
+                        text_elem(o, "n:EnumerationContext", id);
+                sbuf_adds(o, "<w:Items>");
+                sbuf_add(o, items.p, items.len);
+                sbuf_adds(o, "</w:Items>");
+                if (done)
+                        sbuf_adds(o, "<w:EndOfSequence/>");
+                sbuf_free(&items);
         } else {
-                xmlNewTextChild(resp, n, BAD_CAST "EnumerationContext", BAD_CAST id);
+                text_elem(o, "n:EnumerationContext", id);
         }
+        sbuf_adds(o, "</n:EnumerateResponse>");
         if (done)
                 enumctx_release(c);
         request_send(ctx, 200);
 }
 
-static void finish(struct winrmd_ctx *ctx, winrmd_status st, xmlDoc *items)
+static void finish(struct winrmd_ctx *ctx, winrmd_status st)
 {
         int r;
 
         if (st == WINRMD_OK && ctx->has_fault)
                 st = WINRMD_E_INTERNAL;
         if (st != WINRMD_OK) {
-                xmlFreeDoc(items);
                 request_send_fault(ctx, ctx->has_fault ? ctx->fault : fault_from_status(st),
                                    ctx->fault_msg);
                 return;
@@ -229,20 +241,18 @@ static void finish(struct winrmd_ctx *ctx, winrmd_status st, xmlDoc *items)
         if (ctx->txn && config_txn_count(ctx->txn) > 0) {
                 /* A reply the client cannot take refuses the change too. */
                 if (ctx->op != OP_ENUMERATE && !request_reply_fits(ctx)) {
-                        xmlFreeDoc(items);
                         request_send_fault(ctx, F_MAX_ENVELOPE_SIZE, NULL);
                         return;
                 }
                 r = config_txn_commit(ctx->txn);
                 if (r < 0) {
                         log_err("configuration store: %s", strerror(-r));
-                        xmlFreeDoc(items);
                         request_send_fault(ctx, F_INTERNAL, "The configuration could not be saved.");
                         return;
                 }
         }
         if (ctx->op == OP_ENUMERATE) {
-                finish_enumerate(ctx, items);
+                finish_enumerate(ctx);
                 return;
         }
         request_send(ctx, 200);
@@ -250,12 +260,12 @@ static void finish(struct winrmd_ctx *ctx, winrmd_status st, xmlDoc *items)
 
 static void pull(struct winrmd_ctx *ctx)
 {
-        xmlNode *p = ctx->env->body_first, *resp, *list;
+        xmlNode *p = ctx->env->body_first;
         xmlNode *cn = xml_child(p, NS_WSEN, "EnumerationContext");
         _cleanup_free_ char *id = cn ? xml_text(cn) : NULL;
         struct enumctx *c = id ? enumctx_find(id, ctx->user, dispatch_now_ms()) : NULL;
+        struct sbuf items = { 0 }, *o = &ctx->body;
         long max;
-        xmlNs *n;
 
         if (!xml_is(p, NS_WSEN, "Pull") || !c) {
                 request_send_fault(ctx, F_INVALID_ENUM_CONTEXT, NULL);
@@ -267,20 +277,21 @@ static void pull(struct winrmd_ctx *ctx)
                 return;
         }
         request_reply_begin(ctx, ACT_PULL "Response");
-        resp = xmlNewChild(ctx->rbody, NULL, BAD_CAST "PullResponse", NULL);
-        n = xmlNewNs(resp, BAD_CAST NS_WSEN, BAD_CAST "n");
-        xmlSetNs(resp, n);
-        xmlNode *ctxnode = xmlNewChild(resp, n, BAD_CAST "EnumerationContext", NULL);
-        list = xmlNewChild(resp, n, BAD_CAST "Items", NULL);
-        if (serve_items(c, list, max)) {
-                xmlUnlinkNode(ctxnode);
-                xmlFreeNode(ctxnode);
-                xmlNewChild(resp, n, BAD_CAST "EndOfSequence", NULL);
+        sbuf_adds(o, "<n:PullResponse xmlns:n=\"" NS_WSEN "\">");
+        if (serve_items(c, &items, max)) {
+                sbuf_adds(o, "<n:Items>");
+                sbuf_add(o, items.p, items.len);
+                sbuf_adds(o, "</n:Items><n:EndOfSequence/>");
                 enumctx_release(c);
         } else {
-                xmlNodeSetContent(ctxnode, BAD_CAST enumctx_id(c));
+                text_elem(o, "n:EnumerationContext", enumctx_id(c));
+                sbuf_adds(o, "<n:Items>");
+                sbuf_add(o, items.p, items.len);
+                sbuf_adds(o, "</n:Items>");
                 enumctx_touch(c, dispatch_now_ms(), config_long("service.enum_timeout_ms"));
         }
+        sbuf_adds(o, "</n:PullResponse>");
+        sbuf_free(&items);
         request_send(ctx, 200);
 }
 
@@ -367,9 +378,6 @@ static void pending_expired(evutil_socket_t fd, short what, void *arg)
 
         drop_pending(ctx);
         conn_set_busy(ctx->http, NULL);
-        if (ctx->op == OP_ENUMERATE)
-                xmlFreeDoc(ctx->out->doc);
-        ctx->out = ctx->cursor = ctx->rbody;
         request_send_fault(ctx, F_TIMED_OUT, NULL);
 }
 
@@ -384,8 +392,6 @@ struct evhttp_request *dispatch_abandon_request(struct winrmd_ctx *ctx)
 void dispatch_abandon(struct winrmd_ctx *ctx)
 {
         drop_pending(ctx);
-        if (ctx->op == OP_ENUMERATE)
-                xmlFreeDoc(ctx->out->doc);
         request_free(ctx);
 }
 
@@ -393,7 +399,6 @@ void dispatch(struct winrmd_ctx *ctx)
 {
         const char *uri;
         char action[1100];
-        xmlDoc *items = NULL;
         winrmd_status st;
 
         if (ctx->env->is_identify) {
@@ -453,12 +458,7 @@ void dispatch(struct winrmd_ctx *ctx)
                 request_send_status(ctx, 500, "Internal Server Error");
                 return;
         }
-        if (ctx->op == OP_ENUMERATE) {
-                items = xmlNewDoc(BAD_CAST "1.0");
-                xmlNode *root = xmlNewNode(NULL, BAD_CAST "Items");
-                xmlDocSetRootElement(items, root);
-                ctx->out = ctx->cursor = root;
-        }
+        ctx->collect_items = ctx->op == OP_ENUMERATE;
         in_flight++;
         st = call(ctx, ctx->op == OP_INVOKE ? method_of(ctx->env->action) : NULL);
         if (st == WINRMD_PENDING) {
@@ -471,18 +471,16 @@ void dispatch(struct winrmd_ctx *ctx)
                 ctx->timer = evtimer_new(event_loop_base(), pending_expired, ctx);
                 if (ctx->timer)
                         evtimer_add(ctx->timer, &tv);
-                /* enumeration items live in the ctx's out node until complete */
                 return;
         }
         in_flight--;
-        ctx->out = ctx->cursor = ctx->rbody;
-        finish(ctx, st, items);
+        request_writer_finish(ctx);
+        ctx->collect_items = false;
+        finish(ctx, st);
 }
 
 void dispatch_complete(struct winrmd_ctx *ctx, winrmd_status st)
 {
-        xmlDoc *items = NULL;
-
         if (!ctx->pending)
                 return;
         ctx->pending = false;
@@ -490,8 +488,7 @@ void dispatch_complete(struct winrmd_ctx *ctx, winrmd_status st)
         conn_set_busy(ctx->http, NULL);
         if (ctx->timer)
                 event_del(ctx->timer);
-        if (ctx->op == OP_ENUMERATE)
-                items = ctx->out->doc;
-        ctx->out = ctx->cursor = ctx->rbody;
-        finish(ctx, st, items);
+        request_writer_finish(ctx);
+        ctx->collect_items = false;
+        finish(ctx, st);
 }

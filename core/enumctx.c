@@ -7,15 +7,14 @@
 #include <string.h>
 
 #include "enumctx.h"
-#include "envelope.h"
 #include "util.h"
 
 struct enumctx {
         struct enumctx *next;
         char id[48];
         char user[256];
-        xmlDoc *doc;
-        xmlNode *cursor;     /* next item to serve */
+        char **items;
+        size_t n, next_item;
         int64_t expires_ms;
 };
 
@@ -27,7 +26,16 @@ int enumctx_count(void)
         return count;
 }
 
-int enumctx_create(xmlDoc *doc, const char *user, const char *uri, int64_t now_ms,
+static void ctx_free(struct enumctx *c)
+{
+        for (size_t i = 0; i < c->n; i++)
+                free(c->items[i]);
+        free(c->items);
+        free(c);
+        count--;
+}
+
+int enumctx_create(char **items, size_t n, const char *user, int64_t now_ms,
                    int64_t timeout_ms, char id[48])
 {
         struct enumctx *c;
@@ -42,8 +50,8 @@ int enumctx_create(xmlDoc *doc, const char *user, const char *uri, int64_t now_m
         new_guid(guid);
         snprintf(c->id, sizeof(c->id), "uuid:%s", guid);
         snprintf(c->user, sizeof(c->user), "%s", user);
-        c->doc = doc;
-        c->cursor = xml_first_elem(xmlDocGetRootElement(doc));
+        c->items = items;
+        c->n = n;
         c->expires_ms = now_ms + timeout_ms;
         c->next = head;
         head = c;
@@ -61,18 +69,14 @@ struct enumctx *enumctx_find(const char *id, const char *user, int64_t now_ms)
         return NULL;
 }
 
-xmlNode *enumctx_next(struct enumctx *c)
+const char *enumctx_next(struct enumctx *c)
 {
-        xmlNode *n = c->cursor;
-
-        if (n)
-                c->cursor = xml_next_elem(n);
-        return n;
+        return c->next_item < c->n ? c->items[c->next_item++] : NULL;
 }
 
 bool enumctx_done(const struct enumctx *c)
 {
-        return c->cursor == NULL;
+        return c->next_item >= c->n;
 }
 
 void enumctx_touch(struct enumctx *c, int64_t now_ms, int64_t timeout_ms)
@@ -90,9 +94,7 @@ void enumctx_release(struct enumctx *c)
         for (struct enumctx **p = &head; *p; p = &(*p)->next) {
                 if (*p == c) {
                         *p = c->next;
-                        xmlFreeDoc(c->doc);
-                        free(c);
-                        count--;
+                        ctx_free(c);
                         return;
                 }
         }
@@ -107,9 +109,7 @@ int enumctx_expire(int64_t now_ms)
                 struct enumctx *c = *p;
                 if (c->expires_ms <= now_ms) {
                         *p = c->next;
-                        xmlFreeDoc(c->doc);
-                        free(c);
-                        count--;
+                        ctx_free(c);
                         n++;
                 } else {
                         p = &c->next;

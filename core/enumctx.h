@@ -4,22 +4,22 @@
 #define WINRMD_ENUMCTX_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
-#include <libxml/tree.h>
 
 #define ENUMCTX_MAX 1024
 
 struct enumctx;
 
-/* Takes ownership of doc, whose root's element children are the items.
- * Writes the new context id ("uuid:...") into id.  -E2BIG when too many
- * contexts are open, -ENOMEM. */
-int enumctx_create(xmlDoc *doc, const char *user, const char *uri, int64_t now_ms,
+/* Takes ownership of items[0..n) (each a serialized element, malloc'ed) and
+ * of the array.  Writes the new context id ("uuid:...") into id.  -E2BIG
+ * when too many contexts are open (nothing is taken then), -ENOMEM. */
+int enumctx_create(char **items, size_t n, const char *user, int64_t now_ms,
                    int64_t timeout_ms, char id[48]);
 /* The live context id owned by user, or NULL (expired ones are dropped). */
 struct enumctx *enumctx_find(const char *id, const char *user, int64_t now_ms);
-/* The next item not yet served, or NULL at the end; advances. */
-xmlNode *enumctx_next(struct enumctx *c);
+/* The next item not yet served (borrowed), or NULL at the end; advances. */
+const char *enumctx_next(struct enumctx *c);
 /* True when every item has been served. */
 bool enumctx_done(const struct enumctx *c);
 /* Pushes the expiry forward after a Pull. */

@@ -1,6 +1,7 @@
 /* host.c - the winrmd_host table: what providers may do with a request. */
 #include "autoconfig.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <string.h>
@@ -121,59 +122,161 @@ static const char *h_node_attr(winrmd_ctx *c, const winrmd_node *n, const char *
         return kept;
 }
 
+/* --- the element writer: text straight into the reply body --- */
+
+static void close_tag(winrmd_ctx *c)
+{
+        if (c->tag_open) {
+                sbuf_add(&c->body, ">", 1);
+                c->tag_open = false;
+        }
+}
+
+static void put_qname(struct sbuf *b, const char *prefix, const char *local)
+{
+        if (*prefix) {
+                sbuf_adds(b, prefix);
+                sbuf_add(b, ":", 1);
+        }
+        sbuf_adds(b, local);
+}
+
+/* An XML name as libxml2 would accept it for an element or attribute. */
+static bool valid_name(const char *s)
+{
+        if (!*s || strlen(s) > 95)
+                return false;
+        for (const char *p = s; *p; p++)
+                if (!(isalnum((unsigned char)*p) || *p == '_' || *p == '-' || *p == '.' ||
+                      (unsigned char)*p >= 0x80) || (p == s && (isdigit((unsigned char)*p) || *p == '-' || *p == '.')))
+                        return false;
+        return true;
+}
+
 static int h_begin(winrmd_ctx *c, const char *ns, const char *qname)
 {
         const char *colon = strchr(qname, ':');
-        char prefix[64] = "";
-        const char *local = qname;
-        xmlNode *n;
-        xmlNs *x = NULL;
+        const char *local = colon ? colon + 1 : qname;
+        char prefix[32] = "";
 
-        if (!c->cursor)
-                return -EINVAL;
+        if (c->depth >= WRITER_DEPTH)
+                return -E2BIG;
         if (colon) {
                 size_t l = (size_t)(colon - qname);
                 if (l >= sizeof(prefix))
                         return -EINVAL;
                 memcpy(prefix, qname, l);
                 prefix[l] = '\0';
-                local = colon + 1;
+                if (!valid_name(prefix))
+                        return -EINVAL;
         }
-        n = xmlNewChild(c->cursor, NULL, BAD_CAST local, NULL);
-        if (!n)
-                return -ENOMEM;
-        if (ns)
-                x = xmlNewNs(n, BAD_CAST ns, colon ? BAD_CAST prefix : NULL);
-        else if (c->cursor != c->out)
-                x = c->cursor->ns;
-        xmlSetNs(n, x);
-        c->cursor = n;
-        return 0;
+        if (!valid_name(local))
+                return -EINVAL;
+        /* without a namespace of its own an element is in its parent's */
+        if (!ns)
+                snprintf(prefix, sizeof(prefix), "%s", c->depth ? c->frames[c->depth - 1].prefix : "");
+        close_tag(c);
+        if (c->collect_items && c->depth == 0)
+                c->item_start = c->body.len;
+        sbuf_add(&c->body, "<", 1);
+        put_qname(&c->body, prefix, local);
+        if (ns) {
+                sbuf_adds(&c->body, *prefix ? " xmlns:" : " xmlns");
+                sbuf_adds(&c->body, prefix);
+                sbuf_add(&c->body, "=\"", 2);
+                sbuf_add_escaped(&c->body, ns, true);
+                sbuf_add(&c->body, "\"", 1);
+        }
+        snprintf(c->frames[c->depth].prefix, sizeof(c->frames[0].prefix), "%s", prefix);
+        snprintf(c->frames[c->depth].local, sizeof(c->frames[0].local), "%s", local);
+        c->depth++;
+        c->tag_open = true;
+        return c->body.err ? -ENOMEM : 0;
 }
 
 static int h_text(winrmd_ctx *c, const char *name, const char *value)
 {
-        xmlNode *n;
+        const char *prefix;
 
-        if (!c->cursor || c->cursor == c->out)
+        if (c->depth == 0)
                 return -EINVAL;
-        n = xmlNewTextChild(c->cursor, c->cursor->ns, BAD_CAST name, value ? BAD_CAST value : NULL);
-        return n ? 0 : -ENOMEM;
+        if (!valid_name(name))
+                return -EINVAL;
+        prefix = c->frames[c->depth - 1].prefix;
+        close_tag(c);
+        sbuf_add(&c->body, "<", 1);
+        put_qname(&c->body, prefix, name);
+        if (!value) {
+                sbuf_add(&c->body, "/>", 2);
+        } else {
+                sbuf_add(&c->body, ">", 1);
+                sbuf_add_escaped(&c->body, value, false);
+                sbuf_add(&c->body, "</", 2);
+                put_qname(&c->body, prefix, name);
+                sbuf_add(&c->body, ">", 1);
+        }
+        return c->body.err ? -ENOMEM : 0;
 }
 
 static int h_attr(winrmd_ctx *c, const char *name, const char *value)
 {
-        if (!c->cursor || c->cursor == c->out)
+        /* attributes go on the element opened last, before its children */
+        if (c->depth == 0 || !c->tag_open || !valid_name(name))
                 return -EINVAL;
-        return xmlSetProp(c->cursor, BAD_CAST name, BAD_CAST value) ? 0 : -ENOMEM;
+        sbuf_add(&c->body, " ", 1);
+        sbuf_adds(&c->body, name);
+        sbuf_add(&c->body, "=\"", 2);
+        sbuf_add_escaped(&c->body, value ? value : "", true);
+        sbuf_add(&c->body, "\"", 1);
+        return c->body.err ? -ENOMEM : 0;
+}
+
+/* Keeps the element just closed at depth 0 as one enumeration item. */
+static void end_item(winrmd_ctx *c)
+{
+        char *item;
+
+        if (c->n_items == c->cap_items) {
+                size_t cap = c->cap_items ? c->cap_items * 2 : 16;
+                char **p = realloc(c->items, cap * sizeof(*p));
+                if (!p) {
+                        c->writer_error = true;
+                        return;
+                }
+                c->items = p;
+                c->cap_items = cap;
+        }
+        item = strndup(c->body.p + c->item_start, c->body.len - c->item_start);
+        if (!item) {
+                c->writer_error = true;
+                return;
+        }
+        c->items[c->n_items++] = item;
+        c->body.len = c->item_start;
 }
 
 static int h_end(winrmd_ctx *c)
 {
-        if (!c->cursor || c->cursor == c->out)
+        if (c->depth == 0)
                 return -EINVAL;
-        c->cursor = c->cursor->parent;
-        return 0;
+        c->depth--;
+        if (c->tag_open) {
+                sbuf_add(&c->body, "/>", 2);
+                c->tag_open = false;
+        } else {
+                sbuf_add(&c->body, "</", 2);
+                put_qname(&c->body, c->frames[c->depth].prefix, c->frames[c->depth].local);
+                sbuf_add(&c->body, ">", 1);
+        }
+        if (c->collect_items && c->depth == 0)
+                end_item(c);
+        return c->body.err ? -ENOMEM : 0;
+}
+
+void request_writer_finish(winrmd_ctx *c)
+{
+        while (c->depth > 0)
+                (void)h_end(c);
 }
 
 static int h_created_selector(winrmd_ctx *c, const char *name, const char *value)

@@ -156,19 +156,19 @@ static void send_parse_fault(struct winrmd_ctx *ctx, const struct env_error *err
                 request_send_status(ctx, 500, "Internal Server Error");
                 return;
         }
-        if (err->message_id[0]) {
-                xmlNs *a = xmlSearchNsByHref(ctx->rdoc, ctx->rheader, BAD_CAST NS_WSA);
-                xmlNewTextChild(ctx->rheader, a, BAD_CAST "RelatesTo", BAD_CAST err->message_id);
-        }
+        if (err->message_id[0])
+                ctx->relates_to = strdup(err->message_id);
         if (err->fault == F_MUST_UNDERSTAND) {
-                xmlNs *s = xmlSearchNsByHref(ctx->rdoc, ctx->rheader, BAD_CAST NS_SOAP);
-                xmlNode *nu = xmlNewChild(ctx->rheader, s, BAD_CAST "NotUnderstood", NULL);
-                char q[200];
-                snprintf(q, sizeof(q), "h:%s", err->nu_name);
-                xmlNewNs(nu, BAD_CAST err->nu_ns, BAD_CAST "h");
-                xmlNewProp(nu, BAD_CAST "qname", BAD_CAST q);
+                sbuf_adds(&ctx->hdr, "<s:NotUnderstood qname=\"h:");
+                sbuf_add_escaped(&ctx->hdr, err->nu_name, true);
+                sbuf_adds(&ctx->hdr, "\" xmlns:h=\"");
+                sbuf_add_escaped(&ctx->hdr, err->nu_ns, true);
+                sbuf_adds(&ctx->hdr, "\"/>");
         }
-        fault_build(ctx->rbody, err->fault, NULL, false, fault_machine());
+        if (request_fault_text(ctx, err->fault, NULL) < 0) {
+                request_send_status(ctx, 500, "Internal Server Error");
+                return;
+        }
         request_send(ctx, 500);
 }
 

@@ -50,7 +50,13 @@ void request_free(struct winrmd_ctx *ctx)
         if (ctx->counted)
                 tcp_active--;
         env_free(ctx->env);
-        xmlFreeDoc(ctx->rdoc);
+        free(ctx->reply_action);
+        free(ctx->relates_to);
+        sbuf_free(&ctx->hdr);
+        sbuf_free(&ctx->body);
+        for (size_t i = 0; i < ctx->n_items; i++)
+                free(ctx->items[i]);
+        free(ctx->items);
         for (size_t i = 0; i < ctx->n_created; i++) {
                 free(ctx->created_sel[i][0]);
                 free(ctx->created_sel[i][1]);
@@ -80,39 +86,16 @@ const char *request_keep(struct winrmd_ctx *ctx, const char *s)
         return l->s;
 }
 
-static void add_header(struct winrmd_ctx *ctx, xmlNs *a, const char *name, const char *value)
-{
-        xmlNewTextChild(ctx->rheader, a, BAD_CAST name, BAD_CAST value);
-}
-
 int request_reply_begin(struct winrmd_ctx *ctx, const char *action)
 {
-        xmlNode *env;
-        xmlNs *s, *a;
-        _cleanup_free_ char *mid = NULL;
-
-        xmlFreeDoc(ctx->rdoc);
-        ctx->rdoc = xmlNewDoc(BAD_CAST "1.0");
-        if (!ctx->rdoc)
+        free(ctx->reply_action);
+        ctx->reply_action = NULL;
+        if (action && !(ctx->reply_action = strdup(action)))
                 return -1;
-        env = xmlNewNode(NULL, BAD_CAST "Envelope");
-        xmlDocSetRootElement(ctx->rdoc, env);
-        xmlNodeSetLang(env, BAD_CAST "en-US");
-        s = xmlNewNs(env, BAD_CAST NS_SOAP, BAD_CAST "s");
-        xmlSetNs(env, s);
-        ctx->rheader = xmlNewChild(env, s, BAD_CAST "Header", NULL);
-        ctx->rbody = xmlNewChild(env, s, BAD_CAST "Body", NULL);
-        ctx->cursor = ctx->out = ctx->rbody;
-        if (!action)
-                return 0;
-        a = xmlNewNs(env, BAD_CAST NS_WSA, BAD_CAST "a");
-        xmlNewNs(env, BAD_CAST NS_WSMAN, BAD_CAST "w");
-        mid = new_message_id();
-        add_header(ctx, a, "Action", action);
-        add_header(ctx, a, "MessageID", mid ? mid : "");
-        add_header(ctx, a, "To", WSA_ANONYMOUS);
-        if (ctx->env && ctx->env->message_id)
-                add_header(ctx, a, "RelatesTo", ctx->env->message_id);
+        sbuf_reset(&ctx->hdr);
+        sbuf_reset(&ctx->body);
+        ctx->depth = 0;
+        ctx->tag_open = false;
         return 0;
 }
 
@@ -127,60 +110,117 @@ static size_t reply_limit(const struct winrmd_ctx *ctx)
         return limit < 8192 ? 8192 : limit;
 }
 
-/* The reply envelope serialized into a new evbuffer, or NULL on OOM. */
-static struct evbuffer *serialize(struct winrmd_ctx *ctx)
+static void header(struct sbuf *o, const char *name, const char *value)
 {
-        struct evbuffer *b = evbuffer_new();
+        sbuf_add(o, "<a:", 3);
+        sbuf_adds(o, name);
+        sbuf_add(o, ">", 1);
+        sbuf_add_escaped(o, value, false);
+        sbuf_add(o, "</a:", 4);
+        sbuf_adds(o, name);
+        sbuf_add(o, ">", 1);
+}
 
-        if (b && xmlout_write(xmlDocGetRootElement(ctx->rdoc), b) < 0) {
-                evbuffer_free(b);
-                b = NULL;
+/* The whole reply envelope around ctx's header and body text; -1 on OOM. */
+static int assemble(struct winrmd_ctx *ctx, struct sbuf *o)
+{
+        const char *relates = ctx->env && ctx->env->message_id ? ctx->env->message_id : ctx->relates_to;
+        char mid[48], guid[37];
+
+        if (!ctx->reply_action) {
+                sbuf_adds(o, "<s:Envelope xmlns:s=\"" NS_SOAP "\" xml:lang=\"en-US\"><s:Header/>");
+        } else {
+                new_guid(guid);
+                memcpy(mid, "uuid:", 5);
+                memcpy(mid + 5, guid, sizeof(guid));
+                sbuf_adds(o, "<s:Envelope xmlns:s=\"" NS_SOAP "\" xmlns:a=\"" NS_WSA "\" xmlns:w=\""
+                             NS_WSMAN "\" xml:lang=\"en-US\"><s:Header>");
+                header(o, "Action", ctx->reply_action);
+                header(o, "MessageID", mid);
+                header(o, "To", WSA_ANONYMOUS);
+                if (relates)
+                        header(o, "RelatesTo", relates);
+                sbuf_add(o, ctx->hdr.p, ctx->hdr.len);
+                sbuf_adds(o, "</s:Header>");
         }
-        return b;
+        if (ctx->body.len) {
+                sbuf_adds(o, "<s:Body>");
+                sbuf_add(o, ctx->body.p, ctx->body.len);
+                sbuf_adds(o, "</s:Body></s:Envelope>");
+        } else {
+                sbuf_adds(o, "<s:Body/></s:Envelope>");
+        }
+        return o->err || ctx->hdr.err || ctx->body.err || ctx->writer_error ? -1 : 0;
 }
 
 bool request_reply_fits(struct winrmd_ctx *ctx)
 {
-        struct evbuffer *b = serialize(ctx);
-        bool fits = b && evbuffer_get_length(b) <= reply_limit(ctx);
+        struct sbuf o = { 0 };
+        bool fits;
 
-        if (b)
-                evbuffer_free(b);
+        request_writer_finish(ctx);
+        fits = assemble(ctx, &o) == 0 && o.len <= reply_limit(ctx);
+        sbuf_free(&o);
         return fits;
 }
 
 void request_send(struct winrmd_ctx *ctx, int status)
 {
-        struct evbuffer *b = serialize(ctx);
-        size_t len;
+        struct sbuf o = { 0 };
 
-        if (!b) {
+        request_writer_finish(ctx);
+        if (assemble(ctx, &o) < 0) {
+                sbuf_free(&o);
                 request_send_status(ctx, 500, "Internal Server Error");
                 return;
         }
-        len = evbuffer_get_length(b);
-        if (len > reply_limit(ctx) && status == 200) {
-                evbuffer_free(b);
+        if (o.len > reply_limit(ctx) && status == 200) {
+                sbuf_free(&o);
                 request_send_fault(ctx, F_MAX_ENVELOPE_SIZE, NULL);
                 return;
         }
         if (config_bool("soap_trace"))
-                trace_message("response", (const char *)evbuffer_pullup(b, -1), len);
+                trace_message("response", o.p, o.len);
         evhttp_add_header(evhttp_request_get_output_headers(ctx->http), "Content-Type",
                           "application/soap+xml;charset=UTF-8");
-        evbuffer_add_buffer(evhttp_request_get_output_buffer(ctx->http), b);
-        evbuffer_free(b);
+        evbuffer_add(evhttp_request_get_output_buffer(ctx->http), o.p, o.len);
+        sbuf_free(&o);
         conn_send_reply(ctx->http, status, status == 200 ? "OK" : "Internal Server Error");
         request_free(ctx);
 }
 
+int request_fault_text(struct winrmd_ctx *ctx, enum fault_id id, const char *message)
+{
+        xmlDoc *doc = xmlNewDoc(BAD_CAST "1.0");
+        xmlNode *env, *body;
+        xmlNs *s;
+        int r = -1;
+
+        /* fault_build() writes a tree; the envelope it sits in declares what
+         * the text envelope declares (s, a, w), so the Fault serializes alone */
+        if (!doc)
+                return -1;
+        env = xmlNewNode(NULL, BAD_CAST "Envelope");
+        xmlDocSetRootElement(doc, env);
+        s = xmlNewNs(env, BAD_CAST NS_SOAP, BAD_CAST "s");
+        xmlSetNs(env, s);
+        xmlNewNs(env, BAD_CAST NS_WSA, BAD_CAST "a");
+        xmlNewNs(env, BAD_CAST NS_WSMAN, BAD_CAST "w");
+        body = xmlNewChild(env, s, BAD_CAST "Body", NULL);
+        if (body) {
+                fault_build(body, id, message, ctx->legacy, fault_machine());
+                r = xmlout_append(body->children, &ctx->body);
+        }
+        xmlFreeDoc(doc);
+        return r;
+}
+
 void request_send_fault(struct winrmd_ctx *ctx, enum fault_id id, const char *message)
 {
-        if (request_reply_begin(ctx, fault_action(id)) < 0) {
+        if (request_reply_begin(ctx, fault_action(id)) < 0 || request_fault_text(ctx, id, message) < 0) {
                 request_send_status(ctx, 500, "Internal Server Error");
                 return;
         }
-        fault_build(ctx->rbody, id, message, ctx->legacy, fault_machine());
         request_send(ctx, 500);
 }
 

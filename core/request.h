@@ -10,6 +10,9 @@
 
 #include "envelope.h"
 #include "fault.h"
+#include "sbuf.h"
+
+#define WRITER_DEPTH 32
 
 struct evhttp_request;
 struct listener;
@@ -40,10 +43,24 @@ struct winrmd_ctx {
         const struct registered *res;
         struct config_txn *txn;
 
-        xmlDoc *rdoc;             /* the reply envelope */
-        xmlNode *rheader, *rbody;
-        xmlNode *cursor;          /* element begin() writes into */
-        xmlNode *out;             /* where the provider's elements go */
+        /* the reply, as text: the envelope is written around these at send */
+        char *reply_action;       /* NULL: Identify's empty header */
+        char *relates_to;         /* RelatesTo when there is no env (parse faults) */
+        struct sbuf hdr;          /* extra header elements */
+        struct sbuf body;         /* the Body's content */
+        /* the element writer of the host table (begin/text/attr/end) */
+        struct {
+                char prefix[32];  /* "" = no prefix */
+                char local[96];
+        } frames[WRITER_DEPTH];
+        int depth;
+        bool tag_open;            /* "<name ..." written, ">" not yet */
+        bool writer_error;
+        /* Enumerate: each top-level element the provider writes is an item */
+        bool collect_items;
+        size_t item_start;
+        char **items;
+        size_t n_items, cap_items;
         char *created_sel[16][2];
         size_t n_created;
 
@@ -67,13 +84,19 @@ void request_count_tcp(struct winrmd_ctx *ctx);
 struct winrmd_ctx *request_new(struct evhttp_request *req, const struct listener *lst);
 /* Frees everything the ctx owns (env, reply doc, strings, txn). */
 void request_free(struct winrmd_ctx *ctx);
-/* Creates the reply document with Action (NULL: Identify's empty header). */
+/* Starts a reply with Action (NULL: Identify's empty header): empties the
+ * body and header text. 0 or -1 on OOM. */
 int request_reply_begin(struct winrmd_ctx *ctx, const char *action);
-/* True when the reply document built so far is within the reply limit
+/* Closes elements the provider left open (and, collecting items, ends
+ * the last item). */
+void request_writer_finish(struct winrmd_ctx *ctx);
+/* True when the reply built so far is within the reply limit
  * (MaxEnvelopeSizekb, lowered by the client's MaxEnvelopeSize). */
 bool request_reply_fits(struct winrmd_ctx *ctx);
 /* Sends the reply document with HTTP status (200 or 500) and frees ctx. */
 void request_send(struct winrmd_ctx *ctx, int status);
+/* Appends the s:Fault of id (message NULL = standard) to the body text. */
+int request_fault_text(struct winrmd_ctx *ctx, enum fault_id id, const char *message);
 /* Sends fault id (message NULL = standard) and frees ctx. */
 void request_send_fault(struct winrmd_ctx *ctx, enum fault_id id, const char *message);
 /* Sends a bare HTTP status with an empty body and frees ctx. */

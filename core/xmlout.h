@@ -1,13 +1,13 @@
-/* xmlout.h - a small, fast serializer for the reply trees winrmd builds. */
+/* xmlout.h - serializing small libxml2 trees (faults) as text. */
 #ifndef WINRMD_XMLOUT_H
 #define WINRMD_XMLOUT_H
 
 #include <libxml/tree.h>
 
-struct evbuffer;
+#include "sbuf.h"
 
-/* Appends the element tree at root (elements, attributes, text, namespace
+/* Appends the element tree at node (elements, attributes, text, namespace
  * declarations) to out as UTF-8 XML.  0, or -ENOMEM. */
-int xmlout_write(const xmlNode *root, struct evbuffer *out);
+int xmlout_append(const xmlNode *node, struct sbuf *out);
 
 #endif
