@@ -132,15 +132,6 @@ static void close_tag(winrmd_ctx *c)
         }
 }
 
-static void put_qname(struct sbuf *b, const char *prefix, const char *local)
-{
-        if (*prefix) {
-                sbuf_adds(b, prefix);
-                sbuf_add(b, ":", 1);
-        }
-        sbuf_adds(b, local);
-}
-
 /* An XML name as libxml2 would accept it for an element or attribute. */
 static bool valid_name(const char *s)
 {
@@ -153,42 +144,64 @@ static bool valid_name(const char *s)
         return true;
 }
 
+/* Copies the name of the open element at depth d into out[128] (the body
+ * may move while it grows, so names are copied out, never aliased). */
+static void frame_name(const winrmd_ctx *c, int d, char out[128], size_t *len, size_t *prefix_len)
+{
+        *len = c->frames[d].name_len;
+        *prefix_len = c->frames[d].prefix_len;
+        memcpy(out, c->body.p + c->frames[d].name_off, *len);
+        out[*len] = '\0';
+}
+
 static int h_begin(winrmd_ctx *c, const char *ns, const char *qname)
 {
         const char *colon = strchr(qname, ':');
         const char *local = colon ? colon + 1 : qname;
-        char prefix[32] = "";
+        char name[128], parent[128];
+        size_t plen = colon ? (size_t)(colon - qname) : 0, llen = strlen(local), n, pn, ppl;
 
         if (c->depth >= WRITER_DEPTH)
                 return -E2BIG;
-        if (colon) {
-                size_t l = (size_t)(colon - qname);
-                if (l >= sizeof(prefix))
-                        return -EINVAL;
-                memcpy(prefix, qname, l);
-                prefix[l] = '\0';
-                if (!valid_name(prefix))
-                        return -EINVAL;
-        }
-        if (!valid_name(local))
+        if (plen >= 32 || llen >= 96 || !valid_name(local))
+                return -EINVAL;
+        memcpy(name, qname, plen);
+        name[plen] = '\0';
+        if (plen && !valid_name(name))
                 return -EINVAL;
         /* without a namespace of its own an element is in its parent's */
-        if (!ns)
-                snprintf(prefix, sizeof(prefix), "%s", c->depth ? c->frames[c->depth - 1].prefix : "");
+        if (!ns) {
+                plen = 0;
+                if (c->depth) {
+                        frame_name(c, c->depth - 1, parent, &pn, &ppl);
+                        plen = ppl;
+                        memcpy(name, parent, plen);
+                }
+        }
+        n = plen;
+        if (plen)
+                name[n++] = ':';
+        memcpy(name + n, local, llen);
+        n += llen;
         close_tag(c);
         if (c->collect_items && c->depth == 0)
                 c->item_start = c->body.len;
         sbuf_add(&c->body, "<", 1);
-        put_qname(&c->body, prefix, local);
+        c->frames[c->depth].name_off = c->body.len;
+        c->frames[c->depth].name_len = (unsigned short)n;
+        c->frames[c->depth].prefix_len = (unsigned short)plen;
+        sbuf_add(&c->body, name, n);
         if (ns) {
-                sbuf_adds(&c->body, *prefix ? " xmlns:" : " xmlns");
-                sbuf_adds(&c->body, prefix);
+                if (plen) {
+                        sbuf_add(&c->body, " xmlns:", 7);
+                        sbuf_add(&c->body, name, plen);
+                } else {
+                        sbuf_add(&c->body, " xmlns", 6);
+                }
                 sbuf_add(&c->body, "=\"", 2);
                 sbuf_add_escaped(&c->body, ns, true);
                 sbuf_add(&c->body, "\"", 1);
         }
-        snprintf(c->frames[c->depth].prefix, sizeof(c->frames[0].prefix), "%s", prefix);
-        snprintf(c->frames[c->depth].local, sizeof(c->frames[0].local), "%s", local);
         c->depth++;
         c->tag_open = true;
         return c->body.err ? -ENOMEM : 0;
@@ -196,23 +209,27 @@ static int h_begin(winrmd_ctx *c, const char *ns, const char *qname)
 
 static int h_text(winrmd_ctx *c, const char *name, const char *value)
 {
-        const char *prefix;
+        char q[128];
+        size_t n, plen, llen = strlen(name);
 
-        if (c->depth == 0)
+        if (c->depth == 0 || llen >= 96 || !valid_name(name))
                 return -EINVAL;
-        if (!valid_name(name))
-                return -EINVAL;
-        prefix = c->frames[c->depth - 1].prefix;
+        frame_name(c, c->depth - 1, q, &n, &plen);
+        n = plen;
+        if (plen)
+                q[n++] = ':';
+        memcpy(q + n, name, llen);
+        n += llen;
         close_tag(c);
         sbuf_add(&c->body, "<", 1);
-        put_qname(&c->body, prefix, name);
+        sbuf_add(&c->body, q, n);
         if (!value) {
                 sbuf_add(&c->body, "/>", 2);
         } else {
                 sbuf_add(&c->body, ">", 1);
                 sbuf_add_escaped(&c->body, value, false);
                 sbuf_add(&c->body, "</", 2);
-                put_qname(&c->body, prefix, name);
+                sbuf_add(&c->body, q, n);
                 sbuf_add(&c->body, ">", 1);
         }
         return c->body.err ? -ENOMEM : 0;
@@ -264,8 +281,11 @@ static int h_end(winrmd_ctx *c)
                 sbuf_add(&c->body, "/>", 2);
                 c->tag_open = false;
         } else {
+                char q[128];
+                size_t n, plen;
+                frame_name(c, c->depth, q, &n, &plen);
                 sbuf_add(&c->body, "</", 2);
-                put_qname(&c->body, c->frames[c->depth].prefix, c->frames[c->depth].local);
+                sbuf_add(&c->body, q, n);
                 sbuf_add(&c->body, ">", 1);
         }
         if (c->collect_items && c->depth == 0)

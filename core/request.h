@@ -50,8 +50,8 @@ struct winrmd_ctx {
         struct sbuf body;         /* the Body's content */
         /* the element writer of the host table (begin/text/attr/end) */
         struct {
-                char prefix[32];  /* "" = no prefix */
-                char local[96];
+                size_t name_off;  /* the element's "prefix:local" in body */
+                unsigned short name_len, prefix_len;
         } frames[WRITER_DEPTH];
         int depth;
         bool tag_open;            /* "<name ..." written, ">" not yet */

@@ -14,15 +14,10 @@
 #define THIS_URI "wsman:system/2005/06/this"
 
 static const winrmd_host *host;
-static char os_release[32];
+static char identify_version[96], this_version[96];
 
-/* "maj.min.build" of the running kernel, e.g. 6.1.0 from "6.1.0-18-amd64",
- * read once at load. */
-static void os_version(char *out, size_t n)
-{
-        snprintf(out, n, "%s", os_release);
-}
-
+/* The version strings, from "maj.min.build" of the running kernel (6.1.0
+ * from "6.1.0-18-amd64"), made once at load. */
 static void read_os_release(void)
 {
         struct utsname u;
@@ -30,7 +25,8 @@ static void read_os_release(void)
 
         if (uname(&u) == 0)
                 (void)sscanf(u.release, "%u.%u.%u", &a, &b, &c);
-        snprintf(os_release, sizeof(os_release), "%u.%u.%u", a, b, c);
+        snprintf(identify_version, sizeof(identify_version), "OS: %u.%u.%u SP: 0.0 Stack: 3.0", a, b, c);
+        snprintf(this_version, sizeof(this_version), "OS: %u.%u.%u SP: 0.0 Stack: 1.0", a, b, c);
 }
 
 static bool cfg_true(const char *key)
@@ -63,15 +59,9 @@ static bool http_basic(void)
 
 static winrmd_status identify_get(winrmd_ctx *ctx)
 {
-        char ver[96], os[32];
         bool anon = host->is_anonymous(ctx);
+        const char *ver = anon ? "OS: 0.0.0 SP: 0.0 Stack: 3.0" : identify_version;
 
-        if (anon)
-                snprintf(ver, sizeof(ver), "OS: 0.0.0 SP: 0.0 Stack: 3.0");
-        else {
-                os_version(os, sizeof(os));
-                snprintf(ver, sizeof(ver), "OS: %s SP: 0.0 Stack: 3.0", os);
-        }
         host->begin(ctx, NS_WSMID, "wsmid:IdentifyResponse");
         host->text(ctx, "ProtocolVersion", "http://schemas.dmtf.org/wbem/wsman/1/wsman.xsd");
         host->text(ctx, "ProductVendor", "winrmd");
@@ -102,15 +92,12 @@ static winrmd_status this_get(winrmd_ctx *ctx)
                 { WINRMD_OP_ENUMERATE, "http://schemas.xmlsoap.org/ws/2004/09/enumeration/Release" },
         };
         unsigned ops = host->operations_served();
-        char ver[96], os[32];
 
         if (host->selector_count(ctx) > 0)
                 return host->fault(ctx, WINRMD_E_SELECTORS, "The \"this\" resource takes no selectors.");
-        os_version(os, sizeof(os));
-        snprintf(ver, sizeof(ver), "OS: %s SP: 0.0 Stack: 1.0", os);
         host->begin(ctx, NS_THIS, "t:This");
         host->text(ctx, "Vendor", "winrmd");
-        host->text(ctx, "Version", ver);
+        host->text(ctx, "Version", this_version);
         host->begin(ctx, NULL, "t:Access");
         host->text(ctx, "Compliance", "http://schemas.xmlsoap.org/ws/2005/06/management");
         for (size_t i = 0; i < sizeof(acts) / sizeof(acts[0]); i++)
