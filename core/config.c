@@ -14,153 +14,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "config_keys.h"
 #include "log.h"
 #include "lrec.h"
-#include "sddl.h"
 #include "util.h"
 
-enum key_type { T_INT, T_BOOL, T_STRING };
-
-struct key_def {
-        const char *name;
-        enum key_type type;
-        const char *def;
-        long min, max;
-        int (*check)(const char *value); /* extra check for strings */
-};
-
-static int check_url_prefix(const char *v)
-{
-        if (!*v || strlen(v) > 64)
-                return -EINVAL;
-        for (const char *p = v; *p; p++)
-                if (!isalnum((unsigned char)*p) && !strchr("-_.~/", *p))
-                        return -EINVAL;
-        return v[0] == '/' ? -EINVAL : 0;
-}
-
-static int check_word_list(const char *v)
-{
-        if (strlen(v) > 512)
-                return -EINVAL;
-        for (const char *p = v; *p; p++)
-                if (!isalnum((unsigned char)*p) && !strchr("-_., ", *p))
-                        return -EINVAL;
-        return 0;
-}
-
-/* TrustedHosts: "*", names, IPv4/IPv6 addresses, wildcards, commas. */
-static int check_host_list(const char *v)
-{
-        if (strlen(v) > 1024)
-                return -EINVAL;
-        for (const char *p = v; *p; p++)
-                if (!isalnum((unsigned char)*p) && !strchr("-_.,: *[]%", *p))
-                        return -EINVAL;
-        return 0;
-}
-
-static int check_sddl_text(const char *v)
-{
-        if (!*v || strlen(v) > 4096)
-                return -EINVAL;
-        return sddl_validate(v);
-}
-
-/* IPv4Filter / IPv6Filter: "*", empty, or address ranges "a-b, c". */
-static int check_filter(const char *v)
-{
-        if (strlen(v) > 1024)
-                return -EINVAL;
-        if (!strcmp(v, "*"))
-                return 0;
-        for (const char *p = v; *p; p++)
-                if (!isxdigit((unsigned char)*p) && !strchr(".:-, ", *p))
-                        return -EINVAL;
-        return 0;
-}
-
-/* A SHA-1 thumbprint: empty, or 40 hex digits (stored lower case). */
-static int check_thumbprint(const char *v)
-{
-        size_t n = strlen(v);
-
-        if (n == 0)
-                return 0;
-        if (n != 40)
-                return -EINVAL;
-        for (const char *p = v; *p; p++)
-                if (!isxdigit((unsigned char)*p))
-                        return -EINVAL;
-        return 0;
-}
-
-static int check_cbt(const char *v)
-{
-        return (!ascii_casecmp(v, "None") || !ascii_casecmp(v, "Relaxed") ||
-                !ascii_casecmp(v, "Strict")) ? 0 : -EINVAL;
-}
-
-#define I(n, d, lo, hi) { n, T_INT, d, lo, hi, NULL }
-#define B(n, d) { n, T_BOOL, d, 0, 0, NULL }
-#define S(n, d, f) { n, T_STRING, d, 0, 0, f }
-
-/* The canonical keys; see winrmd.conf(5).  Defaults are the seed's. */
-static const struct key_def keys[] = {
-        I("max_envelope_kb", "50", 32, 1048576),
-        I("max_timeout_ms", "60000", 500, 4294967295L),
-        I("max_batch_items", "20", 1, 4294967295L),
-        B("soap_trace", "false"),
-        I("max_provider_requests", "25", 1, 4294967295L),
-        I("client.network_delay_ms", "5000", 500, 4294967295L),
-        S("client.url_prefix", "wsman", check_url_prefix),
-        I("client.port.http", "80", 1, 65535),
-        I("client.port.https", "443", 1, 65535),
-        B("client.allow_unencrypted", "false"),
-        S("client.plain_schemes", "", check_word_list),
-        B("client.auth.basic", "true"),
-        B("client.auth.digest", "true"),
-        B("client.auth.negotiate", "true"),
-        B("client.auth.kerberos", "true"),
-        B("client.auth.certificate", "false"),
-        B("client.auth.credssp", "false"),
-        S("service.root_sddl", "O:NSG:BAD:P(A;;GA;;;BA)S:P(AU;FA;GA;;;WD)(AU;SA;GWGX;;;WD)", check_sddl_text),
-        I("service.max_concurrent_ops", "100", 1, 4294967295L),
-        I("service.enum_timeout_ms", "60000", 500, 4294967295L),
-        I("service.max_client_cert_info", "16384", 1, 4294967295L),
-        I("service.max_connections", "5", 1, 4294967295L),
-        B("service.allow_unencrypted", "false"),
-        S("service.plain_schemes", "", check_word_list),
-        B("service.auth.basic", "true"),
-        B("service.auth.negotiate", "true"),
-        B("service.auth.kerberos", "true"),
-        B("service.auth.certificate", "false"),
-        B("service.auth.credssp", "false"),
-        S("service.cbt_hardening", "Relaxed", check_cbt),
-        S("service.admin_groups", "sudo,wheel", check_word_list),
-        I("service.idle_timeout_ms", "120000", 1000, 86400000),
-        S("client.trusted_hosts", "", check_host_list),
-        I("service.max_concurrent_ops_per_user", "1500", 1, 4294967295L),
-        I("service.max_packet_retrieval_s", "120", 1, 4294967295L),
-        I("service.port.http", "5985", 1, 65535),
-        I("service.port.https", "5986", 1, 65535),
-        S("service.ipv4_filter", "*", check_filter),
-        S("service.ipv6_filter", "*", check_filter),
-        B("service.compat_http", "false"),
-        B("service.compat_https", "false"),
-        S("service.cert_thumbprint", "", check_thumbprint),
-        B("service.allow_remote_access", "true"),
-        B("winrs.allow_remote_shell", "true"),
-        I("winrs.idle_timeout_ms", "7200000", 60000, 2147483647L),
-        I("winrs.max_concurrent_users", "10", 1, 100),
-        I("winrs.max_shell_run_time_ms", "2147483647", 0, 2147483647L),
-        I("winrs.max_processes_per_shell", "25", 0, 2147483647L),
-        I("winrs.max_memory_per_shell_mb", "1024", 0, 2147483647L),
-        I("winrs.max_shells_per_user", "30", 0, 2147483647L),
-        I("service.auth_cache_ms", "60000", 0, 3600000),
-};
-
-#define NKEYS ARRAY_SIZE(keys)
+#define NKEYS CONFIG_MAX_KEYS
 
 static char *values[NKEYS];
 static char *listeners[CONFIG_MAX_LISTENERS];
@@ -213,103 +72,27 @@ static int check_listener_lines(const char *const *lines, size_t n, size_t *bad)
         return 0;
 }
 
-/* Keys are looked up on every request: an open-addressing table of key
- * indexes, keyed by an FNV-1a hash of the name, built on first use. */
-#define KEY_SLOTS 256
-static short key_slots[KEY_SLOTS];
-static bool key_slots_ready;
-
-static unsigned key_hash(const char *s)
-{
-        unsigned h = 2166136261u;
-
-        while (*s)
-                h = (h ^ (unsigned char)*s++) * 16777619u;
-        return h;
-}
-
-static int key_index(const char *name)
-{
-        unsigned h;
-
-        if (!key_slots_ready) {
-                for (size_t i = 0; i < KEY_SLOTS; i++)
-                        key_slots[i] = -1;
-                for (size_t i = 0; i < NKEYS; i++) {
-                        h = key_hash(keys[i].name);
-                        while (key_slots[h % KEY_SLOTS] >= 0)
-                                h++;
-                        key_slots[h % KEY_SLOTS] = (short)i;
-                }
-                key_slots_ready = true;
-        }
-        for (h = key_hash(name); key_slots[h % KEY_SLOTS] >= 0; h++)
-                if (!strcmp(keys[key_slots[h % KEY_SLOTS]].name, name))
-                        return key_slots[h % KEY_SLOTS];
-        return -1;
-}
-
-static int check_value(const struct key_def *k, const char *v)
-{
-        long l;
-        bool b;
-
-        switch (k->type) {
-        case T_INT:
-                return parse_long(v, k->min, k->max, &l) < 0 ? -EINVAL : 0;
-        case T_BOOL:
-                return parse_bool(v, &b);
-        case T_STRING:
-                if (strchr(v, '\n') || strchr(v, '\r'))
-                        return -EINVAL;
-                return k->check ? k->check(v) : 0;
-        }
-        return -EINVAL;
-}
-
-/* Stores values in canonical form: trimmed integers, "true"/"false". */
-static char *canonical(const struct key_def *k, const char *v)
-{
-        char buf[32];
-        long l;
-        bool b;
-
-        if (k->type == T_INT && parse_long(v, k->min, k->max, &l) == 0) {
-                snprintf(buf, sizeof(buf), "%ld", l);
-                return strdup(buf);
-        }
-        if (k->type == T_BOOL && parse_bool(v, &b) == 0)
-                return strdup(b ? "true" : "false");
-        if (k->check == check_thumbprint) {
-                char *c = strdup(v);
-                for (char *p = c; p && *p; p++)
-                        *p = (char)tolower((unsigned char)*p);
-                return c;
-        }
-        return strdup(v);
-}
-
 bool config_known(const char *key)
 {
-        return key_index(key) >= 0;
+        return ckey_index(key) >= 0;
 }
 
 int config_check(const char *key, const char *value)
 {
-        int i = key_index(key);
+        int i = ckey_index(key);
 
         if (i < 0)
                 return -ENOENT;
-        return check_value(&keys[i], value) < 0 ? -EINVAL : 0;
+        return ckey_check(ckey((int)i), value) < 0 ? -EINVAL : 0;
 }
 
 const char *config_get(const char *key)
 {
-        int i = key_index(key);
+        int i = ckey_index(key);
 
         if (i < 0)
                 return NULL;
-        return values[i] ? values[i] : keys[i].def;
+        return values[i] ? values[i] : ckey((int)i)->def;
 }
 
 /* Parsed integers and booleans, read on every request; rebuilt after
@@ -319,13 +102,13 @@ static bool parsed_valid;
 
 static void parse_all(void)
 {
-        for (size_t i = 0; i < NKEYS; i++) {
-                const char *v = values[i] ? values[i] : keys[i].def;
+        for (size_t i = 0; i < ckey_count(); i++) {
+                const char *v = values[i] ? values[i] : ckey((int)i)->def;
                 long l = 0;
                 bool b = false;
-                if (keys[i].type == T_INT && parse_long(v, keys[i].min, keys[i].max, &l) == 0)
+                if (ckey((int)i)->type == T_INT && parse_long(v, ckey((int)i)->min, ckey((int)i)->max, &l) == 0)
                         parsed[i] = l;
-                else if (keys[i].type == T_BOOL && parse_bool(v, &b) == 0)
+                else if (ckey((int)i)->type == T_BOOL && parse_bool(v, &b) == 0)
                         parsed[i] = b;
         }
         parsed_valid = true;
@@ -333,9 +116,9 @@ static void parse_all(void)
 
 long config_long(const char *key)
 {
-        int i = key_index(key);
+        int i = ckey_index(key);
 
-        if (i < 0 || keys[i].type != T_INT)
+        if (i < 0 || ckey((int)i)->type != T_INT)
                 abort();
         if (!parsed_valid)
                 parse_all();
@@ -344,9 +127,9 @@ long config_long(const char *key)
 
 bool config_bool(const char *key)
 {
-        int i = key_index(key);
+        int i = ckey_index(key);
 
-        if (i < 0 || keys[i].type != T_BOOL)
+        if (i < 0 || ckey((int)i)->type != T_BOOL)
                 abort();
         if (!parsed_valid)
                 parse_all();
@@ -424,19 +207,19 @@ int config_load(const char *path, char *err, size_t errlen)
                         }
                         continue;
                 }
-                i = key_index(k);
+                i = ckey_index(k);
                 if (i < 0) {
                         snprintf(err, errlen, "%s:%u: unknown key \"%.64s\"", path, lineno, k);
                         r = -EINVAL;
                         break;
                 }
-                if (check_value(&keys[i], v) < 0) {
+                if (ckey_check(ckey((int)i), v) < 0) {
                         snprintf(err, errlen, "%s:%u: bad value for %s", path, lineno, k);
                         r = -EINVAL;
                         break;
                 }
                 free(loaded[i]);
-                loaded[i] = canonical(&keys[i], v);
+                loaded[i] = ckey_canonical(ckey((int)i), v);
                 if (!loaded[i]) {
                         r = -ENOMEM;
                         break;
@@ -458,7 +241,7 @@ int config_load(const char *path, char *err, size_t errlen)
         } else {
                 free_lines(lst, n_lst);
         }
-        for (size_t i = 0; i < NKEYS; i++) {
+        for (size_t i = 0; i < ckey_count(); i++) {
                 if (r == 0) {
                         parsed_valid = false;
                         free(values[i]);
@@ -472,7 +255,7 @@ int config_load(const char *path, char *err, size_t errlen)
 
 void config_free(void)
 {
-        for (size_t i = 0; i < NKEYS; i++) {
+        for (size_t i = 0; i < ckey_count(); i++) {
                 free(values[i]);
                 values[i] = NULL;
         }
@@ -518,11 +301,11 @@ static int save_values(const char *path, char *const *vals, char *const *lst, si
         if (fd < 0)
                 return -errno;
         r = write_all(fd, header, sizeof(header) - 1);
-        for (size_t i = 0; r == 0 && i < NKEYS; i++) {
+        for (size_t i = 0; r == 0 && i < ckey_count(); i++) {
                 int n;
                 if (!vals[i])
                         continue;
-                n = snprintf(line, sizeof(line), "%s = %s\n", keys[i].name, vals[i]);
+                n = snprintf(line, sizeof(line), "%s = %s\n", ckey((int)i)->name, vals[i]);
                 if (n < 0 || n >= (int)sizeof(line))
                         r = -E2BIG;
                 else
@@ -569,7 +352,7 @@ void config_txn_free(struct config_txn *t)
 {
         if (!t)
                 return;
-        for (size_t i = 0; i < NKEYS; i++)
+        for (size_t i = 0; i < ckey_count(); i++)
                 free(t->staged[i]);
         free_lines(t->lst, t->n_lst);
         free(t->lst);
@@ -578,14 +361,14 @@ void config_txn_free(struct config_txn *t)
 
 int config_txn_set(struct config_txn *t, const char *key, const char *value)
 {
-        int i = key_index(key);
+        int i = ckey_index(key);
         char *c;
 
         if (i < 0)
                 return -ENOENT;
-        if (check_value(&keys[i], value) < 0)
+        if (ckey_check(ckey((int)i), value) < 0)
                 return -EINVAL;
-        c = canonical(&keys[i], value);
+        c = ckey_canonical(ckey((int)i), value);
         if (!c)
                 return -ENOMEM;
         if (!t->staged[i])
@@ -597,7 +380,7 @@ int config_txn_set(struct config_txn *t, const char *key, const char *value)
 
 const char *config_txn_get(const struct config_txn *t, const char *key)
 {
-        int i = key_index(key);
+        int i = ckey_index(key);
 
         return i < 0 || !t ? NULL : t->staged[i];
 }
@@ -649,9 +432,9 @@ int config_txn_commit(struct config_txn *t)
         bool changed[NKEYS] = { false };
         int r;
 
-        for (size_t i = 0; i < NKEYS; i++) {
+        for (size_t i = 0; i < ckey_count(); i++) {
                 next[i] = values[i];
-                if (t->staged[i] && strcmp(t->staged[i], config_get(keys[i].name))) {
+                if (t->staged[i] && strcmp(t->staged[i], config_get(ckey((int)i)->name))) {
                         next[i] = t->staged[i];
                         changed[i] = true;
                 }
@@ -670,7 +453,7 @@ int config_txn_commit(struct config_txn *t)
                 t->lst = NULL;
                 t->n_lst = 0;
         }
-        for (size_t i = 0; i < NKEYS; i++) {
+        for (size_t i = 0; i < ckey_count(); i++) {
                 if (!changed[i])
                         continue;
                 free(values[i]);
@@ -678,9 +461,9 @@ int config_txn_commit(struct config_txn *t)
                 t->staged[i] = NULL;
                 parsed_valid = false;
         }
-        for (size_t i = 0; i < NKEYS; i++)
+        for (size_t i = 0; i < ckey_count(); i++)
                 if (changed[i] && watch_fn)
-                        watch_fn(keys[i].name, watch_arg);
+                        watch_fn(ckey((int)i)->name, watch_arg);
         if (t->lst_staged && watch_fn)
                 watch_fn("listener", watch_arg);
         t->lst_staged = false;

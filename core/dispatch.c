@@ -77,17 +77,6 @@ static const char *method_of(const char *action)
         return slash ? slash + 1 : action;
 }
 
-static void text_elem(struct sbuf *o, const char *qname, const char *value)
-{
-        sbuf_add(o, "<", 1);
-        sbuf_adds(o, qname);
-        sbuf_add(o, ">", 1);
-        sbuf_add_escaped(o, value, false);
-        sbuf_add(o, "</", 2);
-        sbuf_adds(o, qname);
-        sbuf_add(o, ">", 1);
-}
-
 /* Puts x:ResourceCreated first in the body (the provider's extra elements
  * follow it); a and w are declared on the envelope. */
 static void build_created(struct winrmd_ctx *ctx)
@@ -110,9 +99,9 @@ static void build_created(struct winrmd_ctx *ctx)
         } else
                 snprintf(addr, sizeof(addr), "%s", WSA_ANONYMOUS);
         sbuf_adds(&o, "<x:ResourceCreated xmlns:x=\"" NS_WXF "\">");
-        text_elem(&o, "a:Address", addr);
+        sbuf_add_element(&o, "a:Address", addr);
         sbuf_adds(&o, "<a:ReferenceParameters>");
-        text_elem(&o, "w:ResourceURI", ctx->env->resource_uri);
+        sbuf_add_element(&o, "w:ResourceURI", ctx->env->resource_uri);
         sbuf_adds(&o, "<w:SelectorSet>");
         for (size_t i = 0; i < ctx->n_created; i++) {
                 sbuf_adds(&o, "<w:Selector Name=\"");
@@ -209,7 +198,7 @@ static void finish_enumerate(struct winrmd_ctx *ctx)
                 if (done)
                         sbuf_adds(o, "<n:EnumerationContext/>");
                 else
-                        text_elem(o, "n:EnumerationContext", id);
+                        sbuf_add_element(o, "n:EnumerationContext", id);
                 sbuf_adds(o, "<w:Items>");
                 sbuf_add(o, items.p, items.len);
                 sbuf_adds(o, "</w:Items>");
@@ -217,7 +206,7 @@ static void finish_enumerate(struct winrmd_ctx *ctx)
                         sbuf_adds(o, "<w:EndOfSequence/>");
                 sbuf_free(&items);
         } else {
-                text_elem(o, "n:EnumerationContext", id);
+                sbuf_add_element(o, "n:EnumerationContext", id);
         }
         sbuf_adds(o, "</n:EnumerateResponse>");
         if (done)
@@ -284,7 +273,7 @@ static void pull(struct winrmd_ctx *ctx)
                 sbuf_adds(o, "</n:Items><n:EndOfSequence/>");
                 enumctx_release(c);
         } else {
-                text_elem(o, "n:EnumerationContext", enumctx_id(c));
+                sbuf_add_element(o, "n:EnumerationContext", enumctx_id(c));
                 sbuf_adds(o, "<n:Items>");
                 sbuf_add(o, items.p, items.len);
                 sbuf_adds(o, "</n:Items>");

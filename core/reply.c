@@ -110,17 +110,6 @@ static size_t reply_limit(const struct winrmd_ctx *ctx)
         return limit < 8192 ? 8192 : limit;
 }
 
-static void header(struct sbuf *o, const char *name, const char *value)
-{
-        sbuf_add(o, "<a:", 3);
-        sbuf_adds(o, name);
-        sbuf_add(o, ">", 1);
-        sbuf_add_escaped(o, value, false);
-        sbuf_add(o, "</a:", 4);
-        sbuf_adds(o, name);
-        sbuf_add(o, ">", 1);
-}
-
 /* The whole reply envelope around ctx's header and body text; -1 on OOM. */
 static int assemble(struct winrmd_ctx *ctx, struct sbuf *o)
 {
@@ -135,11 +124,11 @@ static int assemble(struct winrmd_ctx *ctx, struct sbuf *o)
                 memcpy(mid + 5, guid, sizeof(guid));
                 sbuf_adds(o, "<s:Envelope xmlns:s=\"" NS_SOAP "\" xmlns:a=\"" NS_WSA "\" xmlns:w=\""
                              NS_WSMAN "\" xml:lang=\"en-US\"><s:Header>");
-                header(o, "Action", ctx->reply_action);
-                header(o, "MessageID", mid);
-                header(o, "To", WSA_ANONYMOUS);
+                sbuf_add_element(o, "a:Action", ctx->reply_action);
+                sbuf_add_element(o, "a:MessageID", mid);
+                sbuf_add_element(o, "a:To", WSA_ANONYMOUS);
                 if (relates)
-                        header(o, "RelatesTo", relates);
+                        sbuf_add_element(o, "a:RelatesTo", relates);
                 sbuf_add(o, ctx->hdr.p, ctx->hdr.len);
                 sbuf_adds(o, "</s:Header>");
         }

@@ -60,6 +60,14 @@ int sbuf_add_escaped(struct sbuf *b, const char *s, bool attr)
         return r | sbuf_add(b, run, (size_t)(s - run));
 }
 
+int sbuf_add_element(struct sbuf *b, const char *qname, const char *value)
+{
+        int r = sbuf_add(b, "<", 1) | sbuf_adds(b, qname) | sbuf_add(b, ">", 1);
+
+        r |= sbuf_add_escaped(b, value, false);
+        return r | sbuf_add(b, "</", 2) | sbuf_adds(b, qname) | sbuf_add(b, ">", 1);
+}
+
 void sbuf_reset(struct sbuf *b)
 {
         b->len = 0;

@@ -17,6 +17,8 @@ int sbuf_add(struct sbuf *b, const void *data, size_t n);
 int sbuf_adds(struct sbuf *b, const char *s);
 /* Appends s escaped for XML text, or for a double-quoted attribute value. */
 int sbuf_add_escaped(struct sbuf *b, const char *s, bool attr);
+/* Appends <qname>value</qname>, value escaped. */
+int sbuf_add_element(struct sbuf *b, const char *qname, const char *value);
 /* Empties b, keeping its memory. */
 void sbuf_reset(struct sbuf *b);
 /* Frees b's memory; b is empty and usable again. */
