@@ -31,26 +31,13 @@ struct conn {
 };
 
 static struct conn *oldest, *newest;
-static unsigned n_open, n_active, cap;
+static unsigned n_open, cap;
 static struct conn **by_fd;
 static size_t by_fd_len;
 
-unsigned conn_open_count(void)
-{
-        return n_open;
-}
-
-unsigned conn_active_count(void)
-{
-        return n_active;
-}
-
-void conn_set_cap(unsigned c)
-{
-        cap = c;
-}
-
-unsigned conn_cap(void)
+/* The most connections open at once: the file-descriptor limit less room
+ * for everything else, computed once. */
+static unsigned conn_cap(void)
 {
         struct rlimit rl;
 
@@ -72,17 +59,6 @@ static void arm(struct conn *c)
 
         if (!c->busy)
                 evtimer_add(c->deadline, &tv);
-}
-
-static void set_active(struct conn *c, bool on)
-{
-        if (c->active == on)
-                return;
-        c->active = on;
-        if (on)
-                n_active++;
-        else
-                n_active--;
 }
 
 static void index_fd(struct conn *c)
@@ -146,7 +122,7 @@ static enum bufferevent_filter_result pass_in(struct evbuffer *src, struct evbuf
         if (evbuffer_get_length(src) > 0) {
                 index_fd(c);
                 if (!c->active) {
-                        set_active(c, true);
+                        c->active = true;
                         arm(c);
                 }
         }
@@ -161,7 +137,7 @@ static enum bufferevent_filter_result pass_out(struct evbuffer *src, struct evbu
         struct conn *c = arg;
 
         if (evbuffer_get_length(src) > 0 && c->active && !c->busy) {
-                set_active(c, false);
+                c->active = false;
                 arm(c);
         }
         evbuffer_add_buffer(dst, src);
@@ -190,7 +166,7 @@ static void conn_freed(void *arg)
                 dispatch_abandon(c->pending);
         if (c->gone)
                 event_free(c->gone);
-        set_active(c, false);
+        c->active = false;
         unlink_conn(c);
         if (c->fd >= 0 && (size_t)c->fd < by_fd_len && by_fd[c->fd] == c)
                 by_fd[c->fd] = NULL;

@@ -14,9 +14,6 @@ struct evhttp_request;
  * bufferevent is owned by evhttp; conn frees its own state when evhttp
  * frees it. */
 struct bufferevent *conn_bevcb(struct event_base *base, void *arg);
-/* Open connections and connections with a request in progress. */
-unsigned conn_open_count(void);
-unsigned conn_active_count(void);
 struct winrmd_ctx;
 /* Marks req's connection as waiting for a provider on ctx (no deadline), or
  * not (ctx NULL).  If the connection closes meanwhile, conn calls
@@ -24,8 +21,5 @@ struct winrmd_ctx;
 void conn_set_busy(struct evhttp_request *req, struct winrmd_ctx *ctx);
 /* evhttp_send_reply() that also pushes the reply through the filter. */
 void conn_send_reply(struct evhttp_request *req, int status, const char *reason);
-/* Sets the cap on open connections (default: from RLIMIT_NOFILE). */
-void conn_set_cap(unsigned cap);
-unsigned conn_cap(void);
 
 #endif

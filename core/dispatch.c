@@ -29,11 +29,6 @@ int64_t dispatch_now_ms(void)
         return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-unsigned dispatch_in_flight(void)
-{
-        return in_flight;
-}
-
 static const struct {
         const char *action;
         enum op op;

@@ -19,7 +19,5 @@ struct evhttp_request *dispatch_abandon_request(struct winrmd_ctx *ctx);
 int64_t dispatch_timeout_ms(const struct winrmd_ctx *ctx);
 /* Monotonic clock in milliseconds. */
 int64_t dispatch_now_ms(void);
-/* Operations in flight inside providers (for limits and tests). */
-unsigned dispatch_in_flight(void);
 
 #endif

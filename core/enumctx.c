@@ -21,11 +21,6 @@ struct enumctx {
 static struct enumctx *head;
 static int count;
 
-int enumctx_count(void)
-{
-        return count;
-}
-
 static void ctx_free(struct enumctx *c)
 {
         for (size_t i = 0; i < c->n; i++)

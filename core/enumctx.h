@@ -32,7 +32,5 @@ void enumctx_release(struct enumctx *c);
 int enumctx_expire(int64_t now_ms);
 /* Frees all contexts. */
 void enumctx_free_all(void);
-/* Number of open contexts. */
-int enumctx_count(void);
 
 #endif
