@@ -189,8 +189,8 @@ void http_handle(struct evhttp_request *req, void *arg)
         }
         ctx->transport = lst->transport;
         if (!evhttp_request_get_uri(req)) {
-                /* evhttp gave up on the request: a body over the limit (it
-                 * read and dropped the rest) or malformed HTTP. */
+                /* evhttp gave up on the request: a body over its limit or
+                 * malformed HTTP. */
                 if (evhttp_request_get_response_code(req) == HTTP_ENTITYTOOLARGE)
                         request_send_fault(ctx, F_ENCODING_LIMIT, NULL);
                 else
