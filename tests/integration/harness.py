@@ -136,6 +136,37 @@ def skip_reason():
     return None
 
 
+def skip_unless_runnable():
+    """Raises unittest.SkipTest with skip_reason(), if there is one."""
+    why = skip_reason()
+    if why:
+        raise unittest.SkipTest(why)
+
+
+def add_provider(path, plugin_dir):
+    """Copies the provider file path into plugin_dir, mode 0755."""
+    shutil.copy(path, plugin_dir)
+    os.chmod(os.path.join(plugin_dir, os.path.basename(path)), 0o755)
+
+
+def private_provider_dir(add):
+    """A new temporary plugin directory holding copies of the built
+    providers and whatever add(directory) puts there; add returns None, or
+    why it could not (then the directory is removed and the test class
+    skipped).  The caller removes the directory."""
+    plugins = tempfile.mkdtemp(prefix="winrmd-plugins-")
+    try:
+        why = add(plugins)
+        if why:
+            raise unittest.SkipTest(why)
+        for so in glob.glob(os.path.join(provider_dir(), "*.so")):
+            add_provider(so, plugins)
+    except BaseException:
+        shutil.rmtree(plugins, ignore_errors=True)
+        raise
+    return plugins
+
+
 def wait_until(pred, timeout, step=0.05):
     """Polls pred() until true or timeout seconds passed; returns its last value."""
     deadline = time.monotonic() + timeout
@@ -149,11 +180,15 @@ def wait_until(pred, timeout, step=0.05):
 # --- the daemon ---------------------------------------------------------------
 
 class Daemon:
-    """One winrmd process with its own state directory and test accounts."""
+    """One winrmd process with its own state directory and test accounts;
+    plugin_dir defaults to the built providers, prefix is a command that
+    runs the daemon (such as ip netns exec NAME)."""
 
-    def __init__(self, config=None, tcp=True):
+    def __init__(self, config=None, tcp=True, plugin_dir=None, prefix=()):
         self.config = dict(config or {})
         self.tcp = tcp
+        self.plugin_dir = plugin_dir or provider_dir()
+        self.prefix = list(prefix)
         self.proc = None
         self.port = None
         self.tmp = None
@@ -196,6 +231,19 @@ class Daemon:
             group += "%s:x:%d:%s\n" % (gname, gid, ",".join(members))
         return self._write("passwd", passwd), self._write("group", group)
 
+    def command(self, *extra):
+        """The daemon's command line, extra arguments last."""
+        cmd = [daemon_binary(), "--foreground", "--state-dir", self.state_dir,
+               "--plugin-dir", self.plugin_dir]
+        if self.tcp:
+            cmd += ["--listen", "127.0.0.1:0"]
+        cmd += list(extra)
+        if VALGRIND:
+            cmd = ["valgrind", "--error-exitcode=99", "--leak-check=full",
+                   "--show-leak-kinds=definite", "--errors-for-leak-kinds=definite",
+                   "-q"] + cmd
+        return self.prefix + cmd
+
     def _env(self, passwd, group):
         pam, nss, _ = wrappers()
         env = dict(os.environ)
@@ -231,17 +279,9 @@ class Daemon:
         passwd, group = self._write_accounts()
         notify = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
         notify.bind(os.path.join(self.tmp, "notify"))
-        cmd = [daemon_binary(), "--foreground", "--state-dir", self.state_dir,
-               "--plugin-dir", provider_dir()]
-        if self.tcp:
-            cmd += ["--listen", "127.0.0.1:0"]
-        if VALGRIND:
-            cmd = ["valgrind", "--error-exitcode=99", "--leak-check=full",
-                   "--show-leak-kinds=definite", "--errors-for-leak-kinds=definite",
-                   "-q"] + cmd
         self.stderr_file = open(self.stderr_path, "wb")
         try:
-            self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL,
+            self.proc = subprocess.Popen(self.command(), stdin=subprocess.DEVNULL,
                                          stdout=self.stderr_file, stderr=self.stderr_file,
                                          env=self._env(passwd, group), cwd=self.tmp)
             self._wait_ready(notify)
@@ -532,21 +572,41 @@ def qname_of(elem):
 # --- the test case base -------------------------------------------------------
 
 class DaemonTestCase(unittest.TestCase):
-    """Starts one daemon for the class; CONFIG is its winrmd.conf."""
+    """Starts one daemon for the class; CONFIG is its winrmd.conf.
+
+    EXTRA_PROVIDERS, when set, is a staticmethod add(directory) that puts
+    providers besides the built ones into the class's private plugin
+    directory (see private_provider_dir); DAEMON_PREFIX is a command that
+    runs the daemon."""
 
     CONFIG = {}
     TCP = True
+    EXTRA_PROVIDERS = None
+    DAEMON_PREFIX = ()
     daemon = None
+    plugin_tmp = None
 
     @classmethod
     def setUpClass(cls):
-        why = skip_reason()
-        if why:
-            raise unittest.SkipTest(why)
-        cls.daemon = Daemon(cls.CONFIG, tcp=cls.TCP).start()
+        skip_unless_runnable()
+        if cls.EXTRA_PROVIDERS:
+            cls.plugin_tmp = private_provider_dir(cls.EXTRA_PROVIDERS)
+        try:
+            cls.daemon = Daemon(cls.CONFIG, tcp=cls.TCP, plugin_dir=cls.plugin_tmp,
+                                prefix=cls.DAEMON_PREFIX).start()
+        except BaseException:
+            cls._remove_plugin_tmp()
+            raise
 
     @classmethod
     def tearDownClass(cls):
+        try:
+            cls._stop_daemon()
+        finally:
+            cls._remove_plugin_tmp()
+
+    @classmethod
+    def _stop_daemon(cls):
         d = cls.daemon
         cls.daemon = None
         if d is None:
@@ -557,6 +617,12 @@ class DaemonTestCase(unittest.TestCase):
             d.cleanup()
             raise AssertionError("; ".join(problems) + "\n--- winrmd stderr (tail) ---\n" + tail)
         d.cleanup()
+
+    @classmethod
+    def _remove_plugin_tmp(cls):
+        if cls.plugin_tmp:
+            shutil.rmtree(cls.plugin_tmp, ignore_errors=True)
+            cls.plugin_tmp = None
 
     # connections
     def unix(self, timeout=CLIENT_TIMEOUT):

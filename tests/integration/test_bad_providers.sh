@@ -19,65 +19,13 @@
 set -u
 
 me=test_bad_providers
-# make check runs us from the top build directory (the serial test driver
-# does not pass AM_TESTS_ENVIRONMENT on).
-if [ -z "${WINRMD_BUILDDIR:-}" ] && [ -x ./winrmd ] && [ -d ./providers ]; then
-        WINRMD_BUILDDIR=$(pwd)
-fi
-if [ -z "${WINRMD_BUILDDIR:-}" ]; then
-        echo "$me: SKIP: WINRMD_BUILDDIR is not set (run through make check, or set it)"
-        exit 77
-fi
-if [ -z "${WINRMD_SRCDIR:-}" ]; then
-        WINRMD_SRCDIR=$(cd "$(dirname "$0")/../.." && pwd)
-fi
-
-for tool in curl xmllint cc; do
-        if ! command -v "$tool" >/dev/null 2>&1; then
-                echo "$me: SKIP: $tool not found"
-                exit 77
-        fi
-done
+. "$(dirname "$0")/lib.sh"
+need_tools curl xmllint cc
 winrmd=$WINRMD_BUILDDIR/winrmd
 identify=$WINRMD_BUILDDIR/providers/identify.so
 [ -x "$winrmd" ] || { echo "$me: FAIL: $winrmd not built" >&2; exit 1; }
 [ -f "$identify" ] || { echo "$me: FAIL: $identify not built" >&2; exit 1; }
-valgrind=
-timeout_ds=200
-if [ -n "${WINRMD_TEST_VALGRIND:-}" ]; then
-        command -v valgrind >/dev/null 2>&1 || { echo "$me: SKIP: valgrind not found"; exit 77; }
-        valgrind="valgrind -q --error-exitcode=99 --leak-check=full"
-        timeout_ds=1200
-fi
-
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/winrmd-badprov.XXXXXX") || exit 1
-pid=
-cleanup() {
-        if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
-                kill -KILL "$pid" 2>/dev/null
-                wait "$pid" 2>/dev/null
-        fi
-        if [ -n "${WINRMD_TEST_KEEP:-}" ]; then
-                echo "$me: kept $tmp"
-        else
-                rm -rf "$tmp"
-        fi
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM HUP
-
-fail() {
-        echo "$me: FAIL: $*" >&2
-        if [ -f "$tmp/winrmd.log" ]; then
-                echo "--- winrmd log" >&2
-                cat "$tmp/winrmd.log" >&2
-        fi
-        exit 1
-}
-
-nap() {
-        sleep 0.1 2>/dev/null || sleep 1
-}
+make_tmp badprov
 
 unset NOTIFY_SOCKET CPATH C_INCLUDE_PATH
 
@@ -141,24 +89,7 @@ cp "$identify" "$plugins/identify.so" || fail "cannot copy identify.so"
 chmod 0755 "$plugins/identify.so"
 
 # --- 2. the daemon
-state=$tmp/state
-sock=$state/winrmd.sock
-if [ ${#sock} -ge 100 ]; then
-        echo "$me: SKIP: socket path $sock too long for AF_UNIX"
-        exit 77
-fi
-mkdir -m 0700 "$state" || fail "cannot create $state"
-printf 'service.admin_groups = %s\n' "$(id -gn)" >"$state/winrmd.conf"
-
-$valgrind "$winrmd" --foreground --state-dir "$state" --plugin-dir "$plugins" >"$tmp/winrmd.log" 2>&1 &
-pid=$!
-i=0
-until grep -q 'ready' "$tmp/winrmd.log" 2>/dev/null; do
-        kill -0 "$pid" 2>/dev/null || fail "winrmd exited before it was ready"
-        i=$((i + 1))
-        [ "$i" -le "$timeout_ds" ] || fail "winrmd not ready after $((timeout_ds / 10)) s"
-        nap
-done
+start_daemon "$winrmd" "$plugins"
 
 # --- 3. the log: each bad file refused, by path, with its reason
 # refused FILE REASON
@@ -189,15 +120,10 @@ grep -q "provider identify loaded from $plugins/identify.so" "$tmp/winrmd.log" |
 # --- 4. Identify over the control socket still works
 NS_S=http://www.w3.org/2003/05/soap-envelope
 NS_ID=http://schemas.dmtf.org/wbem/wsman/identity/1/wsmanidentity.xsd
-el() {
-        printf "*[local-name()='%s' and namespace-uri()='%s']" "$2" "$1"
-}
 cat >"$tmp/identify.req" <<EOF
 <s:Envelope xmlns:s="$NS_S" xmlns:wsmid="$NS_ID"><s:Header/><s:Body><wsmid:Identify/></s:Body></s:Envelope>
 EOF
-code=$(curl -sS --max-time 10 --unix-socket "$sock" -H 'Content-Type: application/soap+xml;charset=UTF-8' \
-        --data-binary @"$tmp/identify.req" -o "$tmp/identify.xml" -w '%{http_code}' http://localhost/wsman) ||
-        fail "Identify: curl failed"
+post identify
 [ "$code" = 200 ] || { cat "$tmp/identify.xml" >&2; fail "Identify: HTTP $code"; }
 IR=/$(el $NS_S Envelope)/$(el $NS_S Body)/$(el $NS_ID IdentifyResponse)
 vendor=$(xmllint --xpath "string($IR/$(el $NS_ID ProductVendor))" "$tmp/identify.xml" 2>/dev/null)
@@ -206,17 +132,7 @@ proto=$(xmllint --xpath "string($IR/$(el $NS_ID ProtocolVersion))" "$tmp/identif
 [ "$proto" = http://schemas.dmtf.org/wbem/wsman/1/wsman.xsd ] || fail "Identify: ProtocolVersion '$proto'"
 
 # --- 5. stop cleanly
-kill -TERM "$pid" 2>/dev/null || fail "winrmd died during the test"
-i=0
-while kill -0 "$pid" 2>/dev/null; do
-        i=$((i + 1))
-        [ "$i" -le "$timeout_ds" ] || fail "winrmd did not stop after SIGTERM"
-        nap
-done
-wait "$pid"
-rc=$?
-pid=
-[ "$rc" = 0 ] || fail "winrmd exited with status $rc"
+stop_daemon
 
 echo "$me: PASS"
 exit 0

@@ -15,7 +15,7 @@ import unittest
 
 import harness
 from harness import (NS, READY_TIMEOUT, SLOW, SOAP_CT, T_GET, T_PUT, VALGRIND, Daemon,
-                     UnixHTTPConnection, envelope, request, skip_reason)
+                     UnixHTTPConnection, envelope, request, skip_unless_runnable)
 from test_config_resource import (CUR, LEGACY_NS, LEGACY_URI, SCHEMA, ConfigCase,
                                   current_put, doc, legacy_put, nest, parse_store, walk)
 
@@ -33,14 +33,6 @@ class StoreDaemon(Daemon):
     @property
     def store_path(self):
         return os.path.join(self.state_dir, "winrmd.conf")
-
-    def command(self, *extra):
-        cmd = [harness.daemon_binary(), "--foreground", "--state-dir", self.state_dir,
-               "--plugin-dir", harness.provider_dir()] + list(extra)
-        if VALGRIND:
-            cmd = ["valgrind", "--error-exitcode=99", "--leak-check=full",
-                   "--show-leak-kinds=definite", "--errors-for-leak-kinds=definite", "-q"] + cmd
-        return cmd
 
     def env(self):
         return self._env(os.path.join(self.tmp, "passwd"), os.path.join(self.tmp, "group"))
@@ -77,9 +69,7 @@ class StoreDaemon(Daemon):
 class StoreCase(unittest.TestCase):
 
     def setUp(self):
-        why = skip_reason()
-        if why:
-            self.skipTest(why)
+        skip_unless_runnable()
         self.d = StoreDaemon({"max_batch_items": "20"}).start()
         self.addCleanup(self.finish)
 

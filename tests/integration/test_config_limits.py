@@ -15,11 +15,9 @@ is about 10 KB and the example provider's items are tiny, so the reply
 limit is shown with the client's wsman:MaxEnvelopeSize header (8192)."""
 
 import base64
-import glob
 import os
 import shutil
 import subprocess
-import tempfile
 import time
 import unittest
 
@@ -336,8 +334,8 @@ class RootSddlTest(LiveCase):
 # --- MaxBatchItems and EnumerationTimeoutms: need an enumerating provider ---
 
 def build_hello(dest):
-    """Builds examples/hello-provider into dest next to links to the built
-    providers; returns None or why it could not."""
+    """Builds examples/hello-provider into dest (a private plugin directory);
+    returns None or why it could not."""
     cc = shutil.which("cc") or shutil.which("gcc")
     src = os.path.join(harness.srcdir(), "examples", "hello-provider", "hello.c")
     if not cc or not os.path.exists(src):
@@ -352,39 +350,12 @@ def build_hello(dest):
     if r.returncode != 0:
         return "building hello.so failed: %s" % r.stderr[-2000:]
     os.chmod(out, 0o755)
-    for so in glob.glob(os.path.join(harness.provider_dir(), "*.so")):
-        os.symlink(os.path.abspath(so), os.path.join(dest, os.path.basename(so)))
     return None
 
 
 class EnumerationLimitsTest(LiveCase):
     TCP = False
-    plugin_tmp = None
-
-    @classmethod
-    def setUpClass(cls):
-        why = harness.skip_reason()
-        if why:
-            raise unittest.SkipTest(why)
-        cls.plugin_tmp = tempfile.mkdtemp(prefix="winrmd-hello-")
-        why = build_hello(cls.plugin_tmp)
-        if why:
-            shutil.rmtree(cls.plugin_tmp, ignore_errors=True)
-            raise unittest.SkipTest(why)
-        orig = harness.provider_dir
-        harness.provider_dir = lambda: cls.plugin_tmp
-        try:
-            super().setUpClass()
-        finally:
-            harness.provider_dir = orig
-
-    @classmethod
-    def tearDownClass(cls):
-        try:
-            super().tearDownClass()
-        finally:
-            if cls.plugin_tmp:
-                shutil.rmtree(cls.plugin_tmp, ignore_errors=True)
+    EXTRA_PROVIDERS = staticmethod(build_hello)
 
     def enumerate(self, extra=""):
         resp = self.post_unix(envelope(E_ENUMERATE, HELLO_URI, body="<n:Enumerate>%s</n:Enumerate>" % extra))

@@ -15,62 +15,9 @@
 set -u
 
 me=test_example_provider
-# make check runs us from the top build directory (the serial test driver
-# does not pass AM_TESTS_ENVIRONMENT on).
-if [ -z "${WINRMD_BUILDDIR:-}" ] && [ -x ./winrmd ] && [ -d ./providers ]; then
-        WINRMD_BUILDDIR=$(pwd)
-fi
-if [ -z "${WINRMD_BUILDDIR:-}" ]; then
-        echo "$me: SKIP: WINRMD_BUILDDIR is not set (run through make check, or set it)"
-        exit 77
-fi
-if [ -z "${WINRMD_SRCDIR:-}" ]; then
-        WINRMD_SRCDIR=$(cd "$(dirname "$0")/../.." && pwd)
-fi
-
-for tool in curl xmllint pkg-config make cc; do
-        if ! command -v "$tool" >/dev/null 2>&1; then
-                echo "$me: SKIP: $tool not found"
-                exit 77
-        fi
-done
-valgrind=
-timeout_ds=200                          # deciseconds for each bounded wait
-if [ -n "${WINRMD_TEST_VALGRIND:-}" ]; then
-        command -v valgrind >/dev/null 2>&1 || { echo "$me: SKIP: valgrind not found"; exit 77; }
-        valgrind="valgrind -q --error-exitcode=99 --leak-check=full"
-        timeout_ds=1200
-fi
-
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/winrmd-hello.XXXXXX") || exit 1
-pid=
-cleanup() {
-        if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
-                kill -KILL "$pid" 2>/dev/null
-                wait "$pid" 2>/dev/null
-        fi
-        if [ -n "${WINRMD_TEST_KEEP:-}" ]; then
-                echo "$me: kept $tmp"
-        else
-                rm -rf "$tmp"
-        fi
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM HUP
-
-fail() {
-        echo "$me: FAIL: $*" >&2
-        if [ -f "$tmp/winrmd.log" ]; then
-                echo "--- winrmd log" >&2
-                cat "$tmp/winrmd.log" >&2
-        fi
-        exit 1
-}
-
-# A short sleep where the system has one; a bounded wait either way.
-nap() {
-        sleep 0.1 2>/dev/null || sleep 1
-}
+. "$(dirname "$0")/lib.sh"
+need_tools curl xmllint pkg-config make cc
+make_tmp hello
 
 # Nothing from a calling make (or the environment) may leak into the builds.
 unset MAKEFLAGS MFLAGS MAKELEVEL CPATH C_INCLUDE_PATH CPPFLAGS CFLAGS LDFLAGS NOTIFY_SOCKET
@@ -124,26 +71,7 @@ case $(ls -l "$provdir/hello.so") in
 esac
 
 # --- 3. start the installed daemon
-state=$tmp/state
-sock=$state/winrmd.sock
-if [ ${#sock} -ge 100 ]; then
-        echo "$me: SKIP: socket path $sock too long for AF_UNIX"
-        exit 77
-fi
-mkdir -m 0700 "$state" || fail "cannot create $state"
-# Whoever runs the test may use the control socket.
-printf 'service.admin_groups = %s\n' "$(id -gn)" >"$state/winrmd.conf"
-
-$valgrind "$winrmd" --foreground --state-dir "$state" --plugin-dir "$provdir" >"$tmp/winrmd.log" 2>&1 &
-pid=$!
-
-i=0
-until grep -q 'ready' "$tmp/winrmd.log" 2>/dev/null; do
-        kill -0 "$pid" 2>/dev/null || fail "winrmd exited before it was ready"
-        i=$((i + 1))
-        [ "$i" -le "$timeout_ds" ] || fail "winrmd not ready after $((timeout_ds / 10)) s"
-        nap
-done
+start_daemon "$winrmd" "$provdir"
 grep -q "provider hello loaded from $provdir/hello.so" "$tmp/winrmd.log" || fail "hello.so was not loaded"
 grep -q "provider identify loaded" "$tmp/winrmd.log" || fail "identify.so was not loaded"
 [ -S "$sock" ] || fail "no control socket at $sock"
@@ -157,10 +85,6 @@ NS_T=http://schemas.xmlsoap.org/ws/2004/09/transfer
 NS_H=http://example.org/winrmd/hello
 HELLO_URI=http://example.org/winrmd/hello
 
-# el NS NAME: an XPath step that matches by namespace URI and local name.
-el() {
-        printf "*[local-name()='%s' and namespace-uri()='%s']" "$2" "$1"
-}
 ENV=/$(el $NS_S Envelope)
 HDR=$ENV/$(el $NS_S Header)
 BODY=$ENV/$(el $NS_S Body)
@@ -195,10 +119,7 @@ ${4:-}
 </s:Envelope>
 EOF
         reply=$tmp/$1.xml
-        code=$(curl -sS --max-time 10 --unix-socket "$sock" \
-                -H 'Content-Type: application/soap+xml;charset=UTF-8' \
-                --data-binary @"$tmp/$1.req" -o "$reply" -w '%{http_code}' http://localhost/wsman) ||
-                fail "$1: curl failed"
+        post "$1"
         xmllint --noout "$reply" 2>/dev/null || { cat "$reply" >&2; fail "$1: the reply is not XML (HTTP $code)"; }
         expect "$1 RelatesTo" "string($HDR/$(el $NS_A RelatesTo))" "$reply" "$msgid"
 }
@@ -273,17 +194,7 @@ expect "finished context subcode" \
         "$reply" "n:InvalidEnumerationContext"
 
 # --- 5. stop: unload() runs and the daemon exits cleanly
-kill -TERM "$pid" 2>/dev/null || fail "winrmd died during the test"
-i=0
-while kill -0 "$pid" 2>/dev/null; do
-        i=$((i + 1))
-        [ "$i" -le "$timeout_ds" ] || fail "winrmd did not stop after SIGTERM"
-        nap
-done
-wait "$pid"
-rc=$?
-pid=
-[ "$rc" = 0 ] || fail "winrmd exited with status $rc"
+stop_daemon
 grep -q 'hello: unloading after 3 requests' "$tmp/winrmd.log" || fail "hello's unload() did not run (or counted wrong)"
 
 echo "$me: PASS"

@@ -19,7 +19,7 @@ import harness
 from lxml import etree
 
 from harness import (PLAIN_BASIC, PLAIN_PASS, PLAIN_USER, SLOW, T_GET, T_PUT,
-                     VALGRIND, Daemon, envelope, parse_xml, request, skip_reason, wait_until)
+                     VALGRIND, Daemon, envelope, parse_xml, request, skip_unless_runnable, wait_until)
 from listener_helpers import (ACCESS_DENIED, ALREADY_EXISTS, ANON, CUR_URI, INVALID_PARAMETER,
                               LEGACY_NS, LEGACY_URI, MSG_NOT_FOUND, MSG_UNKNOWN, NOT_FOUND, SCHEMA,
                               SELECTORS, T_CREATE, T_DELETE, Current, Legacy, ListenerCase, NS,
@@ -369,9 +369,7 @@ class RestartTest(ListenerCase):
 
     @classmethod
     def setUpClass(cls):
-        why = skip_reason()
-        if why:
-            raise unittest.SkipTest(why)
+        skip_unless_runnable()
 
     @classmethod
     def tearDownClass(cls):

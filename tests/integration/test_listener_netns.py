@@ -20,9 +20,8 @@ import subprocess
 import threading
 import unittest
 
-import harness
-from harness import (ADMIN_PASS, ADMIN_USER, PLAIN_BASIC, SLOW, T_GET, T_PUT, VALGRIND, Daemon,
-                     basic, envelope, request, skip_reason, wait_until)
+from harness import (ADMIN_PASS, ADMIN_USER, SLOW, T_GET, T_PUT, VALGRIND, basic, envelope,
+                     request, skip_unless_runnable, wait_until)
 from listener_helpers import (ACCESS_DENIED, ALREADY_EXISTS, CUR_URI, LEGACY_NS, LEGACY_URI, NS,
                               T_CREATE, T_DELETE, Current, Legacy, ListenerCase, fields_of, free_port,
                               identify_status, listener_doc)
@@ -98,35 +97,12 @@ def ns_status(host, port):
     return identify_status(host, port, timeout=2 * SLOW, sock_factory=ns_connect)
 
 
-class _SubprocessInNetns:
-    """Stands for the subprocess module inside harness while a Daemon
-    starts, so that the daemon is run through `ip netns exec`."""
-
-    def __getattr__(self, name):
-        return getattr(subprocess, name)
-
-    @staticmethod
-    def Popen(cmd, *args, **kw):
-        return subprocess.Popen(["ip", "netns", "exec", NETNS] + list(cmd), *args, **kw)
-
-
-def start_in_netns(daemon):
-    saved = harness.subprocess
-    harness.subprocess = _SubprocessInNetns()
-    try:
-        return daemon.start()
-    finally:
-        harness.subprocess = saved
-
-
 class NetnsListenerTest(ListenerCase):
-    daemon = None
+    DAEMON_PREFIX = ("ip", "netns", "exec", NETNS)
 
     @classmethod
     def setUpClass(cls):
-        why = skip_reason()
-        if why:
-            raise unittest.SkipTest(why)
+        skip_unless_runnable()
         if not shutil.which("ip"):
             raise unittest.SkipTest("iproute2's ip is not installed")
         r = ip_cmd("netns", "add", NETNS)
@@ -143,13 +119,8 @@ class NetnsListenerTest(ListenerCase):
                 ip_ns("link", "set", link, "up")
             ip_ns("addr", "add", PEER_V4 + "/24", "dev", PEER)
             ns_socket(socket.AF_INET).close()      # setns works here
-            cls.daemon = Daemon(PLAIN_BASIC)
-            start_in_netns(cls.daemon)
+            super().setUpClass()
         except BaseException:
-            if cls.daemon:
-                cls.daemon.kill()
-                cls.daemon.cleanup()
-                cls.daemon = None
             ip_cmd("netns", "del", NETNS)
             raise
 

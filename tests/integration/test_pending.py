@@ -3,11 +3,8 @@ through tests/providers/slow.so: MaxProviderRequests and
 MaxConcurrentOperations count requests held by providers, an expired
 OperationTimeout ends with w:TimedOut (Code 2150858793) and cancels the
 provider's work, and a client that goes away cancels it too."""
-import glob
 import os
-import shutil
 import socket
-import tempfile
 import threading
 import time
 import unittest
@@ -23,37 +20,21 @@ def slow_get(delay_ms, timeout="PT20S"):
         b"PT20S", timeout.encode())
 
 
-class PendingTest(DaemonTestCase):
-    CONFIG = dict(harness.PLAIN_BASIC, max_provider_requests=2)
+def add_slow(plugin_dir):
+    built = os.path.join(harness.builddir(), "tests", "providers", ".libs", "slow.so")
+    if not os.path.exists(built):
+        return "tests/providers/slow.so is not built"
+    harness.add_provider(built, plugin_dir)
+    return None
 
-    @classmethod
-    def setUpClass(cls):
-        built = os.path.join(harness.builddir(), "tests", "providers", ".libs", "slow.so")
-        if not os.path.exists(built):
-            raise unittest.SkipTest("tests/providers/slow.so is not built")
-        cls.plugins = tempfile.mkdtemp(prefix="winrmd-slow-")
-        for so in glob.glob(os.path.join(harness.provider_dir(), "*.so")) + [built]:
-            shutil.copy(so, cls.plugins)
-            os.chmod(os.path.join(cls.plugins, os.path.basename(so)), 0o755)
-        orig = harness.provider_dir
-        harness.provider_dir = lambda: cls.plugins
-        try:
-            super().setUpClass()
-        finally:
-            harness.provider_dir = orig
 
-    @classmethod
-    def tearDownClass(cls):
-        try:
-            super().tearDownClass()
-        finally:
-            shutil.rmtree(cls.plugins, ignore_errors=True)
+class SlowCase(DaemonTestCase):
+    """A daemon with slow.so besides the built providers."""
+    EXTRA_PROVIDERS = staticmethod(add_slow)
 
-    def test_late_answer_arrives(self):
-        resp = self.post_unix(slow_get(200))
-        root = self.assertSoap(resp, 200)
-        self.assertEqual(root.findtext("s:Body/{%s}Slow/{%s}Done" % (SLOW_URI, SLOW_URI),
-                                       namespaces=NS), "true")
+
+class TwoHeldFillTheQuota:
+    """For a SlowCase whose quota of provider requests is 2."""
 
     def test_max_provider_requests(self):
         results = []
@@ -77,6 +58,16 @@ class PendingTest(DaemonTestCase):
         self.assertEqual(results, [200, 200])
         # and with the two answered, there is room again
         self.assertSoap(self.post_unix(slow_get(50)), 200)
+
+
+class PendingTest(TwoHeldFillTheQuota, SlowCase):
+    CONFIG = dict(harness.PLAIN_BASIC, max_provider_requests=2)
+
+    def test_late_answer_arrives(self):
+        resp = self.post_unix(slow_get(200))
+        root = self.assertSoap(resp, 200)
+        self.assertEqual(root.findtext("s:Body/{%s}Slow/{%s}Done" % (SLOW_URI, SLOW_URI),
+                                       namespaces=NS), "true")
 
     def test_operation_timeout_ends_with_timed_out(self):
         t0 = time.monotonic()
@@ -105,25 +96,16 @@ class PendingTest(DaemonTestCase):
         self.assertSoap(self.post_unix(slow_get(50)), 200)
 
 
-class MaxConcurrentOperationsTest(PendingTest):
+class MaxConcurrentOperationsTest(TwoHeldFillTheQuota, SlowCase):
     """The same quota through Service/MaxConcurrentOperations."""
     CONFIG = dict(harness.PLAIN_BASIC, max_provider_requests=25)
     CONFIG["service.max_concurrent_ops"] = 2
 
-    test_late_answer_arrives = None
-    test_operation_timeout_ends_with_timed_out = None
-    test_client_gone_cancels = None
 
-
-class MaxConnectionsTest(PendingTest):
+class MaxConnectionsTest(SlowCase):
     """MaxConnections counts the requests being answered on TCP listeners."""
     CONFIG = dict(harness.PLAIN_BASIC, max_provider_requests=25)
     CONFIG["service.max_connections"] = 1
-
-    test_late_answer_arrives = None
-    test_max_provider_requests = None
-    test_operation_timeout_ends_with_timed_out = None
-    test_client_gone_cancels = None
 
     def test_second_request_is_refused_while_one_is_answered(self):
         results = []

@@ -18,25 +18,13 @@ static char err[512];
 
 static void setup(void)
 {
-        snprintf(dir, sizeof(dir), "/tmp/winrmd-unit-XXXXXX");
-        ck_assert_ptr_nonnull(mkdtemp(dir));
-        snprintf(path, sizeof(path), "%s/winrmd.conf", dir);
+        t_store_setup(dir, sizeof(dir), path, sizeof(path));
         err[0] = '\0';
-        config_free();
-        config_set_watch(NULL, NULL);
 }
 
 static void teardown(void)
 {
-        char p[256];
-
-        config_free();
-        config_set_watch(NULL, NULL);
-        (void)unlink(path);
-        (void)rmdir(path);
-        snprintf(p, sizeof(p), "%s.tmp", path);
-        (void)unlink(p);
-        (void)rmdir(dir);
+        t_store_teardown(dir, path);
 }
 
 static void assert_defaults(void)
@@ -90,13 +78,7 @@ END_TEST
 /* Loads text and expects -EINVAL naming line `line`; the previous values stay. */
 static void expect_bad(const char *text, unsigned line)
 {
-        char want[256];
-
-        t_write_file(path, text);
-        err[0] = '\0';
-        ck_assert_int_eq(config_load(path, err, sizeof(err)), -EINVAL);
-        snprintf(want, sizeof(want), "%s:%u:", path, line);
-        ck_assert_msg(strstr(err, want) != NULL, "error \"%s\" does not name %s", err, want);
+        t_store_load_bad(path, text, line, err, sizeof(err));
         assert_defaults();
 }
 

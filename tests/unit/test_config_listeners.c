@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "config.h"
 #include "tests.h"
@@ -31,37 +30,21 @@ static void watch(const char *key, void *arg)
 
 static void setup(void)
 {
-        snprintf(dir, sizeof(dir), "/tmp/winrmd-unit-XXXXXX");
-        ck_assert_ptr_nonnull(mkdtemp(dir));
-        snprintf(path, sizeof(path), "%s/winrmd.conf", dir);
+        t_store_setup(dir, sizeof(dir), path, sizeof(path));
         err[0] = '\0';
         watched_listener = 0;
-        config_free();
-        config_set_watch(NULL, NULL);
 }
 
 static void teardown(void)
 {
-        char p[256];
-
-        config_free();
-        config_set_watch(NULL, NULL);
-        (void)unlink(path);
-        snprintf(p, sizeof(p), "%s.tmp", path);
-        (void)unlink(p);
-        (void)rmdir(dir);
+        t_store_teardown(dir, path);
 }
 
-/* Loads text and expects -EINVAL naming line `line` of the file. */
+/* Loads text and expects -EINVAL with an error that starts with path:line:. */
 static void expect_bad(const char *text, unsigned line)
 {
-        char want[256];
-
-        t_write_file(path, text);
-        err[0] = '\0';
-        ck_assert_int_eq(config_load(path, err, sizeof(err)), -EINVAL);
-        snprintf(want, sizeof(want), "%s:%u:", path, line);
-        ck_assert_msg(!strncmp(err, want, strlen(want)), "error \"%s\" does not start with %s", err, want);
+        ck_assert_msg(t_store_load_bad(path, text, line, err, sizeof(err)) == err,
+                      "error \"%s\" does not start with %s:%u:", err, path, line);
 }
 
 /* Loads the two-record store used by several tests. */

@@ -1,14 +1,18 @@
-/* test_support.c - helpers shared by the unit suites: fixture files and
- * XPath assertions over parsed XML. */
+/* test_support.c - helpers shared by the unit suites: fixture files, a
+ * configuration store in a temporary directory, and XPath assertions over
+ * parsed XML. */
 #include "autoconfig.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <libxml/parser.h>
 #include <libxml/xpath.h>
 #include <libxml/xpathInternals.h>
 
+#include "config.h"
 #include "ns.h"
 #include "tests.h"
 
@@ -80,6 +84,43 @@ void t_write_file(const char *path, const char *s)
         ck_assert_msg(f != NULL, "cannot create %s", path);
         ck_assert_int_eq(fputs(s, f) >= 0, 1);
         ck_assert_int_eq(fclose(f), 0);
+}
+
+void t_store_setup(char *dir, size_t dir_size, char *path, size_t path_size)
+{
+        snprintf(dir, dir_size, "/tmp/winrmd-unit-XXXXXX");
+        ck_assert_ptr_nonnull(mkdtemp(dir));
+        snprintf(path, path_size, "%s/winrmd.conf", dir);
+        config_free();
+        config_set_watch(NULL, NULL);
+}
+
+void t_store_teardown(const char *dir, const char *path)
+{
+        char p[256];
+
+        config_free();
+        config_set_watch(NULL, NULL);
+        (void)unlink(path);
+        (void)rmdir(path);
+        snprintf(p, sizeof(p), "%s.tmp", path);
+        (void)unlink(p);
+        (void)rmdir(dir);
+}
+
+const char *t_store_load_bad(const char *path, const char *text, unsigned line,
+                             char *err, size_t err_size)
+{
+        char want[256];
+        const char *at;
+
+        t_write_file(path, text);
+        err[0] = '\0';
+        ck_assert_int_eq(config_load(path, err, err_size), -EINVAL);
+        snprintf(want, sizeof(want), "%s:%u:", path, line);
+        at = strstr(err, want);
+        ck_assert_msg(at != NULL, "error \"%s\" does not name %s", err, want);
+        return at;
 }
 
 static const char *const prefixes[][2] = {

@@ -31,6 +31,19 @@ char *t_capture_body(const char *name, size_t *len);
 /* Writes s to path (fails the test on error). */
 void t_write_file(const char *path, const char *s);
 
+/* For the configuration suites' fixtures: t_store_setup() makes a new
+ * temporary directory, names dir/winrmd.conf in path (nothing is written)
+ * and starts from an empty configuration with no watch; t_store_teardown()
+ * empties the configuration again and removes path (file or directory),
+ * path.tmp and dir. */
+void t_store_setup(char *dir, size_t dir_size, char *path, size_t path_size);
+void t_store_teardown(const char *dir, const char *path);
+/* Writes text to path and expects config_load() to refuse it with -EINVAL
+ * and an error (into err) that names "path:line:"; returns where in err
+ * that name starts. */
+const char *t_store_load_bad(const char *path, const char *text, unsigned line,
+                             char *err, size_t err_size);
+
 /* XPath over doc with the WS-Man prefixes registered: s a w p f f5 x n rsp
  * wsmid (see test_support.c).  t_xpath_str: string(expr), caller frees;
  * t_xpath_count: number of nodes; t_xpath_node: the single node (fails the
