@@ -135,6 +135,26 @@ static void on_signal(evutil_socket_t sig, short what, void *arg)
         event_base_loopexit(arg, NULL);
 }
 
+/* SIGHUP: read a store edited by hand.  A store that does not load is
+ * refused with its file and line, and the running configuration stays. */
+static void on_reload(evutil_socket_t sig, short what, void *arg)
+{
+        const char *path = arg;
+        char err[512] = "";
+
+        notify_send("RELOADING=1");
+        if (config_load(path, err, sizeof(err)) < 0) {
+                log_err("reload refused, configuration unchanged: %s", err);
+        } else {
+                log_info("configuration reloaded from %s", path);
+                listener_apply_limits();
+                auth_cache_clear();
+                lman_sync();
+                plugin_config_changed("*");
+        }
+        notify_send("READY=1");
+}
+
 static void on_config_change(const char *key, void *arg)
 {
         log_info("configuration: %s changed", key);
@@ -189,7 +209,7 @@ int main(int argc, char **argv)
         struct options o = { .state_dir = "/var/lib/winrmd" };
         char path[4096], sock[4096], err[512] = "";
         struct event_base *base;
-        struct event *sigterm, *sigint;
+        struct event *sigterm, *sigint, *sighup;
         int r;
 
         if (parse_options(argc, argv, &o) < 0)
@@ -238,8 +258,10 @@ int main(int argc, char **argv)
         }
         sigterm = evsignal_new(base, SIGTERM, on_signal, base);
         sigint = evsignal_new(base, SIGINT, on_signal, base);
+        sighup = evsignal_new(base, SIGHUP, on_reload, path);
         event_add(sigterm, NULL);
         event_add(sigint, NULL);
+        event_add(sighup, NULL);
         notify_send("READY=1");
         log_info("ready (winrmd %s)", PACKAGE_VERSION);
         event_base_dispatch(base);
@@ -249,6 +271,7 @@ int main(int argc, char **argv)
         plugin_unload_all();
         event_free(sigterm);
         event_free(sigint);
+        event_free(sighup);
         event_base_free(base);
         config_free();
         env_parser_free();

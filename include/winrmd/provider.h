@@ -242,7 +242,8 @@ typedef struct winrmd_provider {
         int (*load)(const winrmd_host *host, void **ret_state);
         /* Frees what load() made; may be NULL. */
         void (*unload)(void *state);
-        /* A configuration key changed (after it was stored); may be NULL. */
+        /* A configuration key changed (after it was stored); key is "*"
+         * after a reload, when any key may have changed.  May be NULL. */
         void (*config_changed)(void *state, const char *key);
         /* The core gave up on a request that returned WINRMD_PENDING (its
          * OperationTimeout expired or the client went away).  Forget ctx:
