@@ -231,6 +231,11 @@ typedef struct winrmd_host {
         size_t (*listener_bound)(const winrmd_ctx *ctx, size_t i, char *buf, size_t len);
 } winrmd_host;
 
+/* True when the host table h has member m (tables only grow at the end):
+ * check it in load() before using a member added after the first ABI 1. */
+#define WINRMD_HOST_HAS(h, m) \
+        ((h)->size >= offsetof(winrmd_host, m) + sizeof((h)->m))
+
 /* The data symbol every provider exports, named winrmd_provider_v1. */
 typedef struct winrmd_provider {
         uint32_t abi_major;           /* WINRMD_ABI_MAJOR */

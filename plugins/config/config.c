@@ -278,7 +278,7 @@ static const winrmd_resource resources[] = {
 
 static int config_load(const winrmd_host *h, void **ret_state)
 {
-        if (h->size < offsetof(winrmd_host, config_value) + sizeof(h->config_value))
+        if (!WINRMD_HOST_HAS(h, config_value))
                 return -1;
         host = h;
         *ret_state = NULL;

@@ -168,7 +168,7 @@ static const winrmd_resource resources[] = {
 
 static int l_load(const winrmd_host *h, void **ret_state)
 {
-        if (h->size < offsetof(winrmd_host, listener_bound) + sizeof(h->listener_bound))
+        if (!WINRMD_HOST_HAS(h, listener_bound))
                 return -1;
         host = h;
         *ret_state = NULL;
