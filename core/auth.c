@@ -8,8 +8,9 @@
 #include <strings.h>
 #include <time.h>
 #include <event2/http.h>
-#include <gnutls/crypto.h>
-#include <gnutls/gnutls.h>
+#include <nettle/base64.h>
+#include <nettle/sha2.h>
+#include <sys/random.h>
 
 #include "auth.h"
 #include "config.h"
@@ -41,7 +42,9 @@ static int64_t now_ms(void)
 
 int auth_parse_basic(const char *header, char user[AUTH_MAX_USER], char pass[AUTH_MAX_PASS])
 {
-        gnutls_datum_t in, out = { NULL, 0 };
+        struct base64_decode_ctx b64;
+        uint8_t out[BASE64_DECODE_LENGTH(4 * (AUTH_MAX_USER + AUTH_MAX_PASS) / 3 + 4)];
+        size_t in_len, out_len = 0;
         const char *p = header;
         unsigned char *colon;
         size_t ulen, plen;
@@ -52,34 +55,33 @@ int auth_parse_basic(const char *header, char user[AUTH_MAX_USER], char pass[AUT
         p += 5;
         while (*p == ' ' || *p == '\t')
                 p++;
-        in.data = (unsigned char *)p;
-        in.size = (unsigned)strlen(p);
-        while (in.size && (p[in.size - 1] == ' ' || p[in.size - 1] == '\t'))
-                in.size--;
-        if (in.size == 0 || in.size > 4 * (AUTH_MAX_USER + AUTH_MAX_PASS) / 3 + 4)
+        in_len = strlen(p);
+        while (in_len && (p[in_len - 1] == ' ' || p[in_len - 1] == '\t'))
+                in_len--;
+        if (in_len == 0 || in_len > 4 * (AUTH_MAX_USER + AUTH_MAX_PASS) / 3 + 4)
                 return -EINVAL;
-        if (gnutls_base64_decode2(&in, &out) < 0)
-                return -EINVAL;
-        colon = memchr(out.data, ':', out.size);
+        base64_decode_init(&b64);
+        if (!base64_decode_update(&b64, &out_len, out, in_len, p) || !base64_decode_final(&b64))
+                goto out;
+        colon = memchr(out, ':', out_len);
         if (!colon)
                 goto out;
-        ulen = (size_t)(colon - out.data);
-        plen = out.size - ulen - 1;
+        ulen = (size_t)(colon - out);
+        plen = out_len - ulen - 1;
         if (ulen == 0 || ulen >= AUTH_MAX_USER || plen >= AUTH_MAX_PASS)
                 goto out;
         for (size_t i = 0; i < ulen; i++)
-                if (out.data[i] < 0x20 || out.data[i] == 0x7f)
+                if (out[i] < 0x20 || out[i] == 0x7f)
                         goto out;
         if (memchr(colon + 1, '\0', plen))
                 goto out;
-        memcpy(user, out.data, ulen);
+        memcpy(user, out, ulen);
         user[ulen] = '\0';
         memcpy(pass, colon + 1, plen);
         pass[plen] = '\0';
         r = 0;
 out:
-        wipe(out.data, out.size);
-        gnutls_free(out.data);
+        wipe(out, sizeof(out));
         return r;
 }
 
@@ -111,19 +113,19 @@ void auth_add_challenges(struct evkeyvalq *headers, const char *transport)
 
 static void digest_of(const char *user, const char *pass, unsigned char out[DIGEST_LEN])
 {
-        gnutls_hash_hd_t h;
+        struct sha256_ctx h;
 
         if (!salted) {
-                if (gnutls_rnd(GNUTLS_RND_KEY, salt, sizeof(salt)) < 0)
+                if (getrandom(salt, sizeof(salt), 0) != (ssize_t)sizeof(salt))
                         abort();
                 salted = true;
         }
-        if (gnutls_hash_init(&h, GNUTLS_DIG_SHA256) < 0)
-                abort();
-        gnutls_hash(h, salt, sizeof(salt));
-        gnutls_hash(h, user, strlen(user) + 1);
-        gnutls_hash(h, pass, strlen(pass));
-        gnutls_hash_deinit(h, out);
+        sha256_init(&h);
+        sha256_update(&h, sizeof(salt), salt);
+        sha256_update(&h, strlen(user) + 1, (const uint8_t *)user);
+        sha256_update(&h, strlen(pass), (const uint8_t *)pass);
+        sha256_digest(&h, SHA256_DIGEST_SIZE, out);
+        wipe(&h, sizeof(h));
 }
 
 /* Constant-time scan of every slot; returns the index of a live match or -1. */
