@@ -5,6 +5,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -171,7 +172,31 @@ static unsigned key_hash(const char *s)
         return h;
 }
 
+/* Most callers pass string literals: remember the index by address,
+ * checked by name, before hashing. */
+static struct {
+        const char *name;
+        int index;
+} memo[64];
+
+static int lookup(const char *name);
+
 int ckey_index(const char *name)
+{
+        size_t m = ((uintptr_t)name >> 3) % 64;
+        int i;
+
+        if (memo[m].name == name && !strcmp(ckey(memo[m].index)->name, name))
+                return memo[m].index;
+        i = lookup(name);
+        if (i >= 0) {
+                memo[m].name = name;
+                memo[m].index = i;
+        }
+        return i;
+}
+
+static int lookup(const char *name)
 {
         unsigned h;
 
