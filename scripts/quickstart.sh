@@ -17,6 +17,31 @@ fi
 pass=$(head -c 12 /dev/urandom | base64 | tr -d '/+=' | cut -c1-16)
 echo "$user:$pass" | chpasswd
 [ -f /etc/pam.d/winrmd ] || install -m 0644 "$top/etc/pam.d/winrmd" /etc/pam.d/winrmd
+# A self-signed server certificate in the certificate store (STATE/certs/
+# NAME.pem + NAME.key), ready for the HTTPS listeners; its SHA-1 thumbprint
+# is what a Listener's CertificateThumbprint names.
+host=$(hostname -f 2>/dev/null || hostname)
+mkdir -p "$state/certs"
+chmod 700 "$state/certs"
+if [ ! -f "$state/certs/$host.pem" ]; then
+        certtool --generate-privkey --key-type=ecdsa --outfile "$state/certs/$host.key" 2>/dev/null
+        chmod 600 "$state/certs/$host.key"
+        cat > "$state/certs/$host.tmpl" <<TMPL
+cn = "$host"
+dns_name = "$host"
+dns_name = "localhost"
+ip_address = "127.0.0.1"
+expiration_days = 365
+tls_www_server
+signing_key
+encryption_key
+TMPL
+        certtool --generate-self-signed --load-privkey "$state/certs/$host.key" \
+                --template "$state/certs/$host.tmpl" --outfile "$state/certs/$host.pem" 2>/dev/null
+        rm -f "$state/certs/$host.tmpl"
+fi
+thumb=$(certtool --certificate-info --infile "$state/certs/$host.pem" 2>/dev/null |
+        sed -n 's/^[[:space:]]*sha1:\([0-9a-f]*\)$/\1/p' | head -1)
 if [ ! -f "$state/winrmd.conf" ]; then
         # Loopback demo only: plain HTTP with Basic needs AllowUnencrypted.
         cat > "$state/winrmd.conf" <<CONF
@@ -37,6 +62,7 @@ cat <<MSG
 winrmd is running (log: $state/winrmd.log).
   test account:   $user / $pass
   control socket: $state/winrmd.sock (root and the sudo/wheel groups)
+  certificate:    $state/certs/$host.pem (self-signed, SHA-1 thumbprint $thumb)
 Try:
   curl -s -u '$user:$pass' -H 'Content-Type: application/soap+xml;charset=UTF-8' \\
     --data '<s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope" xmlns:wsmid="http://schemas.dmtf.org/wbem/wsman/identity/1/wsmanidentity.xsd"><s:Header/><s:Body><wsmid:Identify/></s:Body></s:Envelope>' \\
