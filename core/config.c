@@ -194,7 +194,10 @@ int config_load(const char *path, char *err, size_t errlen)
                 v = trim(eq + 1);
                 if (!strcmp(k, "listener")) {
                         winrmd_listener l;
-                        if (n_lst >= CONFIG_MAX_LISTENERS || lrec_parse(v, &l) < 0) {
+                        /* saving writes "listener = VALUE\n", which must fit a
+                         * line too, or the next load refuses the store */
+                        if (n_lst >= CONFIG_MAX_LISTENERS || strlen(v) + sizeof("listener = ") >= sizeof(line) ||
+                            lrec_parse(v, &l) < 0) {
                                 snprintf(err, errlen, "%s:%u: bad listener record", path, lineno);
                                 r = -EINVAL;
                                 break;
