@@ -128,14 +128,17 @@ static void digest_of(const char *user, const char *pass, unsigned char out[DIGE
         wipe(&h, sizeof(h));
 }
 
-/* Constant-time scan of every slot; returns the index of a live match or -1. */
+/* Compares d with every live slot in constant time (the scan's length
+ * shows only how many logins are cached, never how close a digest came);
+ * returns the index of the match or -1. */
 static int cache_find(const unsigned char d[DIGEST_LEN], int64_t now)
 {
         int found = -1;
 
         for (int i = 0; i < CACHE_SLOTS; i++) {
-                bool live = cache[i].used && cache[i].expires_ms > now;
-                if (ct_equal(cache[i].digest, d, DIGEST_LEN) && live)
+                if (!cache[i].used || cache[i].expires_ms <= now)
+                        continue;
+                if (ct_equal(cache[i].digest, d, DIGEST_LEN))
                         found = i;
         }
         return found;

@@ -1,6 +1,9 @@
-/* conn.c - connection tracking through a pass-through bufferevent filter:
- * the filter's callbacks see every byte in and out, and its free callback
- * tells us when evhttp has closed the connection. */
+/* conn.c - connection tracking under evhttp.  We create each connection's
+ * socket bufferevent (evhttp's bevcb): callbacks on its input and output
+ * buffers see requests start and replies leave, and the evhttp connection's
+ * close callback, set as soon as evhttp has made the connection, tells us
+ * when it goes away.  A reference held from creation until then keeps the
+ * bufferevent valid for that first look. */
 #include "autoconfig.h"
 
 #include <stdint.h>
@@ -20,8 +23,10 @@
 struct conn {
         struct conn *prev, *next;   /* oldest first */
         struct bufferevent *bev;
+        struct evhttp_connection *evcon; /* NULL until attached */
+        struct evbuffer_cb_entry *in_cb, *out_cb;
         struct event *deadline;
-        struct event *kick;         /* pushes queued output through the filter */
+        struct event *attach;       /* runs once evhttp has made the connection */
         int fd;                     /* -1 until known */
         bool active;                /* a request is being received or served */
         bool busy;                  /* a provider holds the request */
@@ -88,7 +93,7 @@ static void index_fd(struct conn *c)
 }
 
 /* Cuts the connection: evhttp sees end-of-file and frees it, which calls
- * conn_freed(); we never close the fd ourselves. */
+ * closed(); we never close the fd ourselves. */
 static void cut(struct conn *c)
 {
         index_fd(c);
@@ -104,44 +109,35 @@ static void expire(evutil_socket_t fd, short what, void *arg)
 
         if (c->busy)
                 return;
-        if (bufferevent_getfd(c->bev) < 0) {
-                struct timeval zero = { 0, 1000 };
-                evtimer_add(c->deadline, &zero);
+        if (!c->evcon || bufferevent_getfd(c->bev) < 0) {
+                struct timeval soon = { 0, 1000 };
+                evtimer_add(c->deadline, &soon);
                 return;
         }
         log_debug("connection %d cut: %s", bufferevent_getfd(c->bev), c->active ? "request not completed in time" : "idle");
         cut(c);
 }
 
-static enum bufferevent_filter_result pass_in(struct evbuffer *src, struct evbuffer *dst,
-                                              ev_ssize_t limit, enum bufferevent_flush_mode mode,
-                                              void *arg)
+/* Input arrived: a request starts (or goes on); the deadline runs. */
+static void input_changed(struct evbuffer *buf, const struct evbuffer_cb_info *info, void *arg)
 {
         struct conn *c = arg;
 
-        if (evbuffer_get_length(src) > 0) {
-                index_fd(c);
-                if (!c->active) {
-                        c->active = true;
-                        arm(c);
-                }
+        if (info->n_added > 0 && !c->active) {
+                c->active = true;
+                arm(c);
         }
-        evbuffer_remove_buffer(src, dst, limit >= 0 ? (size_t)limit : evbuffer_get_length(src));
-        return BEV_OK;
 }
 
-static enum bufferevent_filter_result pass_out(struct evbuffer *src, struct evbuffer *dst,
-                                               ev_ssize_t limit, enum bufferevent_flush_mode mode,
-                                               void *arg)
+/* Output drained to the socket: the reply left; the idle deadline runs. */
+static void output_changed(struct evbuffer *buf, const struct evbuffer_cb_info *info, void *arg)
 {
         struct conn *c = arg;
 
-        if (evbuffer_get_length(src) > 0 && c->active && !c->busy) {
+        if (info->n_deleted > 0 && info->orig_size == info->n_deleted && c->active && !c->busy) {
                 c->active = false;
                 arm(c);
         }
-        evbuffer_add_buffer(dst, src);
-        return BEV_OK;
 }
 
 static void unlink_conn(struct conn *c)
@@ -157,13 +153,15 @@ static void unlink_conn(struct conn *c)
         c->prev = c->next = NULL;
 }
 
-static void conn_freed(void *arg)
+/* Forgets c; the bufferevent is evhttp's (or about to be freed). */
+static void release(struct conn *c)
 {
-        struct conn *c = arg;
-
-        log_debug("connection %d closed", c->fd);
         if (c->pending)
                 dispatch_abandon(c->pending);
+        if (c->in_cb)
+                evbuffer_remove_cb_entry(bufferevent_get_input(c->bev), c->in_cb);
+        if (c->out_cb)
+                evbuffer_remove_cb_entry(bufferevent_get_output(c->bev), c->out_cb);
         if (c->gone)
                 event_free(c->gone);
         c->active = false;
@@ -171,16 +169,45 @@ static void conn_freed(void *arg)
         if (c->fd >= 0 && (size_t)c->fd < by_fd_len && by_fd[c->fd] == c)
                 by_fd[c->fd] = NULL;
         event_free(c->deadline);
-        event_free(c->kick);
+        event_free(c->attach);
         free(c);
         n_open--;
+}
+
+static void closed(struct evhttp_connection *evcon, void *arg)
+{
+        struct conn *c = arg;
+
+        log_debug("connection %d closed", c->fd);
+        release(c);
+}
+
+/* The next loop turn after accept: evhttp has made its connection and set
+ * itself as the bufferevent's callback argument. */
+static void attach_cb(evutil_socket_t fd, short what, void *arg)
+{
+        struct conn *c = arg;
+        struct bufferevent *bev = c->bev;
+        void *evcon = NULL;
+
+        bufferevent_getcb(bev, NULL, NULL, NULL, &evcon);
+        if (evcon) {
+                c->evcon = evcon;
+                evhttp_connection_set_closecb(c->evcon, closed, c);
+                index_fd(c);
+                bufferevent_decref(bev);
+        } else {
+                /* evhttp is already done with it */
+                release(c);
+                bufferevent_decref(bev);
+        }
 }
 
 /* Over the cap: the oldest idle connection goes (never one mid-request). */
 static void make_room(void)
 {
         for (struct conn *c = oldest; c && n_open > conn_cap(); c = c->next) {
-                if (!c->active && !c->busy && !c->closing) {
+                if (!c->active && !c->busy && !c->closing && c->evcon) {
                         struct timeval zero = { 0, 0 };
                         event_del(c->deadline);
                         evtimer_add(c->deadline, &zero);
@@ -189,45 +216,24 @@ static void make_room(void)
         }
 }
 
-/* A filter bufferevent does not pass on output that was queued while
- * evhttp had writing disabled (evhttp enables it only after queueing a
- * reply, including its own 400/413 pages), so every time output is queued
- * we flush once on the next loop turn. */
-static void kick_cb(evutil_socket_t fd, short what, void *arg)
-{
-        struct conn *c = arg;
-
-        bufferevent_flush(c->bev, EV_WRITE, BEV_NORMAL);
-}
-
-static bool in_send;   /* conn_send_reply() flushes by itself */
-
-static void output_added(struct evbuffer *buf, const struct evbuffer_cb_info *info, void *arg)
-{
-        struct conn *c = arg;
-
-        if (info->n_added > 0 && !in_send)
-                event_active(c->kick, 0, 0);
-}
-
 struct bufferevent *conn_bevcb(struct event_base *base, void *arg)
 {
         struct conn *c = calloc(1, sizeof(*c));
-        struct bufferevent *under;
 
         if (!c)
                 return NULL;
         c->fd = -1;
-        under = bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE);
+        c->bev = bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE);
         c->deadline = evtimer_new(base, expire, c);
-        c->kick = event_new(base, -1, 0, kick_cb, c);
-        if (!under || !c->deadline || !c->kick)
+        c->attach = event_new(base, -1, 0, attach_cb, c);
+        if (!c->bev || !c->deadline || !c->attach)
                 goto fail;
-        c->bev = bufferevent_filter_new(under, pass_in, pass_out, BEV_OPT_CLOSE_ON_FREE,
-                                        conn_freed, c);
-        if (!c->bev)
+        c->in_cb = evbuffer_add_cb(bufferevent_get_input(c->bev), input_changed, c);
+        c->out_cb = evbuffer_add_cb(bufferevent_get_output(c->bev), output_changed, c);
+        if (!c->in_cb || !c->out_cb)
                 goto fail;
-        evbuffer_add_cb(bufferevent_get_output(c->bev), output_added, c);
+        bufferevent_incref(c->bev);
+        event_active(c->attach, 0, 0);
         c->prev = newest;
         if (newest)
                 newest->next = c;
@@ -241,12 +247,12 @@ struct bufferevent *conn_bevcb(struct event_base *base, void *arg)
                 make_room();
         return c->bev;
 fail:
-        if (under)
-                bufferevent_free(under);
+        if (c->bev)
+                bufferevent_free(c->bev);
         if (c->deadline)
                 event_free(c->deadline);
-        if (c->kick)
-                event_free(c->kick);
+        if (c->attach)
+                event_free(c->attach);
         free(c);
         return NULL;
 }
@@ -300,19 +306,5 @@ void conn_set_busy(struct evhttp_request *req, struct winrmd_ctx *ctx)
 
 void conn_send_reply(struct evhttp_request *req, int status, const char *reason)
 {
-        struct evhttp_connection *evc = evhttp_request_get_connection(req);
-        struct bufferevent *bev = evc ? evhttp_connection_get_bufferevent(evc) : NULL;
-
-        /* evhttp enables writing once the reply is queued: flush it through
-         * the filter now rather than on the next loop turn.  The reference
-         * keeps bev valid if evhttp frees the connection meanwhile. */
-        if (bev)
-                bufferevent_incref(bev);
-        in_send = true;
         evhttp_send_reply(req, status, reason, NULL);
-        in_send = false;
-        if (bev) {
-                bufferevent_flush(bev, EV_WRITE, BEV_NORMAL);
-                bufferevent_decref(bev);
-        }
 }

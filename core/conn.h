@@ -19,7 +19,7 @@ struct winrmd_ctx;
  * not (ctx NULL).  If the connection closes meanwhile, conn calls
  * dispatch_abandon(ctx). */
 void conn_set_busy(struct evhttp_request *req, struct winrmd_ctx *ctx);
-/* evhttp_send_reply() that also pushes the reply through the filter. */
+/* Sends the reply queued on req (one place for every reply of the core). */
 void conn_send_reply(struct evhttp_request *req, int status, const char *reason);
 
 #endif
