@@ -7,7 +7,7 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
-#include <event2/http.h>
+#include <stdio.h>
 #include <nettle/base64.h>
 #include <nettle/sha2.h>
 #include <sys/random.h>
@@ -15,7 +15,6 @@
 #include "auth.h"
 #include "config.h"
 #include "log.h"
-#include "priv.h"
 #include "util.h"
 
 #define CACHE_SLOTS 64
@@ -105,10 +104,9 @@ bool auth_basic_allowed(const char *transport)
         return config_bool("service.allow_unencrypted") && plain_scheme("basic");
 }
 
-void auth_add_challenges(struct evkeyvalq *headers, const char *transport)
+void auth_challenges(const char *transport, char *buf, size_t len)
 {
-        if (auth_basic_allowed(transport))
-                evhttp_add_header(headers, "WWW-Authenticate", "Basic realm=\"WSMAN\"");
+        snprintf(buf, len, "%s", auth_basic_allowed(transport) ? "WWW-Authenticate: Basic realm=\"WSMAN\"\r\n" : "");
 }
 
 static void digest_of(const char *user, const char *pass, unsigned char out[DIGEST_LEN])
@@ -162,27 +160,32 @@ static void cache_store(const unsigned char d[DIGEST_LEN], int64_t now, long ttl
         cache[slot].admin = admin;
 }
 
-int auth_check_password(const char *user, const char *pass, bool *is_admin)
+bool auth_cache_lookup(const char *user, const char *pass, bool *is_admin)
+{
+        unsigned char d[DIGEST_LEN];
+        int slot;
+
+        if (config_long("service.auth_cache_ms") <= 0)
+                return false;
+        digest_of(user, pass, d);
+        slot = cache_find(d, now_ms());
+        wipe(d, sizeof(d));
+        if (slot < 0)
+                return false;
+        *is_admin = cache[slot].admin;
+        return true;
+}
+
+void auth_cache_store(const char *user, const char *pass, bool is_admin)
 {
         unsigned char d[DIGEST_LEN];
         long ttl = config_long("service.auth_cache_ms");
-        int64_t now = now_ms();
-        int r, slot;
 
+        if (ttl <= 0)
+                return;
         digest_of(user, pass, d);
-        if (ttl > 0 && (slot = cache_find(d, now)) >= 0) {
-                *is_admin = cache[slot].admin;
-                wipe(d, sizeof(d));
-                return 0;
-        }
-        r = priv_check_password(user, pass);
-        if (r == 0) {
-                *is_admin = priv_user_is_admin(user, config_get("service.admin_groups"));
-                if (ttl > 0)
-                        cache_store(d, now, ttl, *is_admin);
-        }
+        cache_store(d, now_ms(), ttl, is_admin);
         wipe(d, sizeof(d));
-        return r == 0 ? 0 : -EACCES;
 }
 
 void auth_cache_clear(void)

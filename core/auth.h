@@ -9,8 +9,6 @@
 #define AUTH_MAX_USER 256
 #define AUTH_MAX_PASS 1024
 
-struct evkeyvalq;
-
 /* Parses "Basic base64(user:pass)".  Refuses an empty user, a NUL or control
  * character in the user, a missing colon and oversized values: -EINVAL.
  * user/pass are NUL-terminated on success; the caller wipes pass. */
@@ -18,12 +16,15 @@ int auth_parse_basic(const char *header, char user[AUTH_MAX_USER], char pass[AUT
 /* 1 if Basic may be used on transport ("http" or "https") under the live
  * configuration (plain HTTP also needs AllowUnencrypted for basic). */
 bool auth_basic_allowed(const char *transport);
-/* Adds one WWW-Authenticate header per scheme offered on transport. */
-void auth_add_challenges(struct evkeyvalq *headers, const char *transport);
-/* Checks user/pass: the cache first, then PAM through priv_check_password().
- * 0 when valid (and *is_admin says whether the user is root or in an
- * administrators' group, remembered with the success), -EACCES when not. */
-int auth_check_password(const char *user, const char *pass, bool *is_admin);
+/* Writes one "WWW-Authenticate: ...\r\n" line per scheme offered on
+ * transport into buf (always NUL-terminated). */
+void auth_challenges(const char *transport, char *buf, size_t len);
+/* True when user/pass succeeded recently (Service auth cache): *is_admin is
+ * what was learnt then.  Compared in constant time. */
+bool auth_cache_lookup(const char *user, const char *pass, bool *is_admin);
+/* Remembers a successful check of user/pass (a salted digest, never the
+ * password). */
+void auth_cache_store(const char *user, const char *pass, bool is_admin);
 /* Forgets every cached success (after a configuration change). */
 void auth_cache_clear(void);
 

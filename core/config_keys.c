@@ -143,6 +143,8 @@ static const struct key_def keys[] = {
         I("winrs.max_memory_per_shell_mb", "1024", 0, 2147483647L),
         I("winrs.max_shells_per_user", "30", 0, 2147483647L),
         I("service.auth_cache_ms", "60000", 0, 3600000),
+        I("service.max_logins", "16", 1, 1024),
+        I("service.max_logins_per_peer", "4", 1, 1024),
 };
 
 _Static_assert(ARRAY_SIZE(keys) <= CONFIG_MAX_KEYS, "raise CONFIG_MAX_KEYS");

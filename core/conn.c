@@ -1,58 +1,98 @@
-/* conn.c - connection tracking under evhttp.  We create each connection's
- * socket bufferevent (evhttp's bevcb): callbacks on its input and output
- * buffers see requests start and replies leave, and the evhttp connection's
- * close callback, set as soon as evhttp has made the connection, tells us
- * when it goes away.  A reference held from creation until then keeps the
- * bufferevent valid for that first look. */
+/* conn.c - client connections: HTTP/1.1 framing on a socket bufferevent.
+ *
+ * A connection is in one of three states:
+ *   READ   reading a request (the only state in which bytes are read);
+ *   HELD   the handler has the request (authenticating, or a provider
+ *          working): nothing is read, a hang-up is watched for;
+ *   WRITE  the reply is being sent: the next request is read once less
+ *          than WRITE_LOWAT bytes of it remain unsent.
+ * So a client has one request in flight: pipelining is served in order and
+ * a client that never reads its replies stops being read.  The input
+ * buffer holds at most a head's worth (the read high-water mark), the
+ * output one reply.
+ *
+ * One deadline (Service idle timeout): an idle keep-alive connection, a
+ * request from its first byte until complete, and a reply from queued to
+ * sent.  Connections are capped below the descriptor limit, leaving room
+ * for the control socket and the daemon's own descriptors; at the cap, the
+ * oldest connection that never authenticated is cut, then the oldest idle
+ * one. */
 #include "autoconfig.h"
 
-#include <stdint.h>
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
 #include <event2/event.h>
-#include <event2/http.h>
 
 #include "config.h"
 #include "conn.h"
-#include "dispatch.h"
+#include "event.h"
+#include "http_parse.h"
+#include "listener.h"
 #include "log.h"
+
+#define WRITE_LOWAT (16 * 1024)   /* read the next request below this */
+#define DRAIN_MAX (64 * 1024)     /* a refused request's body we skip */
+#define UNIX_MAX 32               /* control-socket connections */
+#define FD_RESERVE 64             /* descriptors kept for everything else */
+
+enum conn_state { CS_READ, CS_HELD, CS_WRITE };
 
 struct conn {
         struct conn *prev, *next;   /* oldest first */
+        struct listen_info lst;
         struct bufferevent *bev;
-        struct evhttp_connection *evcon; /* NULL until attached */
-        struct evbuffer_cb_entry *in_cb, *out_cb;
         struct event *deadline;
-        struct event *attach;       /* runs once evhttp has made the connection */
-        int fd;                     /* -1 until known */
-        bool active;                /* a request is being received or served */
-        bool busy;                  /* a provider holds the request */
-        struct winrmd_ctx *pending; /* ... this one */
-        struct event *gone;         /* peer hung up while a provider holds pending */
-        bool closing;
+        struct event *gone;         /* hang-up watch while HELD */
+        struct event *kick;         /* runs process() from the loop */
+        struct hp rd;
+        enum conn_state state;
+        bool is_unix;
+        bool authenticated;         /* a request here authenticated */
+        bool started;               /* bytes of the current request arrived */
+        bool closing;               /* close once the reply is out */
+        bool skipping;              /* skipping a refused request's body */
+        bool in_process;            /* process() is on the stack */
+        bool have_uid;
+        uid_t uid;
+        void *data;
+        char peer[INET6_ADDRSTRLEN];
+        bool local;
 };
 
+static const struct conn_handler *handler;
 static struct conn *oldest, *newest;
-static unsigned n_open, cap;
-static struct conn **by_fd;
-static size_t by_fd_len;
+static unsigned n_tcp, n_unix;
 
-/* The most connections open at once: the file-descriptor limit less room
- * for everything else, computed once. */
-static unsigned conn_cap(void)
+void conn_set_handler(const struct conn_handler *h)
 {
+        handler = h;
+}
+
+/* The most TCP connections at once: the descriptor limit less the control
+ * socket's share and a reserve. */
+static unsigned tcp_cap(void)
+{
+        static unsigned cap;
         struct rlimit rl;
 
         if (cap == 0) {
-                cap = 1024;
-                if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
-                    rl.rlim_cur > 256)
-                        cap = (unsigned)(rl.rlim_cur - 128);
-                if (cap > 1000000)
-                        cap = 1000000;
+                rlim_t n = 1024;
+                if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
+                        n = rl.rlim_cur;
+                if (n > 1000000)
+                        n = 1000000;
+                cap = n > FD_RESERVE + UNIX_MAX + 16 ? (unsigned)(n - FD_RESERVE - UNIX_MAX) : 16;
         }
         return cap;
 }
@@ -62,82 +102,7 @@ static void arm(struct conn *c)
         long ms = config_long("service.idle_timeout_ms");
         struct timeval tv = { ms / 1000, (ms % 1000) * 1000 };
 
-        if (!c->busy)
-                evtimer_add(c->deadline, &tv);
-}
-
-static void index_fd(struct conn *c)
-{
-        int fd;
-
-        if (c->fd >= 0)
-                return;
-        fd = bufferevent_getfd(c->bev);
-        if (fd < 0)
-                return;
-        if ((size_t)fd >= by_fd_len) {
-                size_t n = by_fd_len ? by_fd_len : 1024;
-                struct conn **p;
-                while (n <= (size_t)fd)
-                        n *= 2;
-                p = realloc(by_fd, n * sizeof(*p));
-                if (!p)
-                        return;
-                for (size_t i = by_fd_len; i < n; i++)
-                        p[i] = NULL;
-                by_fd = p;
-                by_fd_len = n;
-        }
-        by_fd[fd] = c;
-        c->fd = fd;
-}
-
-/* Cuts the connection: evhttp sees end-of-file and frees it, which calls
- * closed(); we never close the fd ourselves. */
-static void cut(struct conn *c)
-{
-        index_fd(c);
-        if (c->fd >= 0 && !c->closing) {
-                c->closing = true;
-                (void)shutdown(c->fd, SHUT_RDWR);
-        }
-}
-
-static void expire(evutil_socket_t fd, short what, void *arg)
-{
-        struct conn *c = arg;
-
-        if (c->busy)
-                return;
-        if (!c->evcon || bufferevent_getfd(c->bev) < 0) {
-                struct timeval soon = { 0, 1000 };
-                evtimer_add(c->deadline, &soon);
-                return;
-        }
-        log_debug("connection %d cut: %s", bufferevent_getfd(c->bev), c->active ? "request not completed in time" : "idle");
-        cut(c);
-}
-
-/* Input arrived: a request starts (or goes on); the deadline runs. */
-static void input_changed(struct evbuffer *buf, const struct evbuffer_cb_info *info, void *arg)
-{
-        struct conn *c = arg;
-
-        if (info->n_added > 0 && !c->active) {
-                c->active = true;
-                arm(c);
-        }
-}
-
-/* Output drained to the socket: the reply left; the idle deadline runs. */
-static void output_changed(struct evbuffer *buf, const struct evbuffer_cb_info *info, void *arg)
-{
-        struct conn *c = arg;
-
-        if (info->n_deleted > 0 && info->orig_size == info->n_deleted && c->active && !c->busy) {
-                c->active = false;
-                arm(c);
-        }
+        evtimer_add(c->deadline, &tv);
 }
 
 static void unlink_conn(struct conn *c)
@@ -150,161 +115,449 @@ static void unlink_conn(struct conn *c)
                 c->next->prev = c->prev;
         else
                 newest = c->prev;
-        c->prev = c->next = NULL;
 }
 
-/* Forgets c; the bufferevent is evhttp's (or about to be freed). */
-static void release(struct conn *c)
+static void conn_free(struct conn *c)
 {
-        if (c->pending)
-                dispatch_abandon(c->pending);
-        if (c->in_cb)
-                evbuffer_remove_cb_entry(bufferevent_get_input(c->bev), c->in_cb);
-        if (c->out_cb)
-                evbuffer_remove_cb_entry(bufferevent_get_output(c->bev), c->out_cb);
+        unlink_conn(c);
+        if (c->is_unix)
+                n_unix--;
+        else
+                n_tcp--;
         if (c->gone)
                 event_free(c->gone);
-        c->active = false;
-        unlink_conn(c);
-        if (c->fd >= 0 && (size_t)c->fd < by_fd_len && by_fd[c->fd] == c)
-                by_fd[c->fd] = NULL;
+        if (c->kick)
+                event_free(c->kick);
         event_free(c->deadline);
-        event_free(c->attach);
+        bufferevent_free(c->bev);
+        hp_free(&c->rd);
         free(c);
-        n_open--;
 }
 
-static void closed(struct evhttp_connection *evcon, void *arg)
+/* Ends c now; a held request is handed back to the handler first. */
+static void drop(struct conn *c, const char *why)
+{
+        log_debug("connection from %s closed: %s", c->peer, why);
+        if (c->state == CS_HELD && handler)
+                handler->abort(c);
+        conn_free(c);
+}
+
+static void process(struct conn *c);
+
+static void on_kick(evutil_socket_t fd, short what, void *arg)
+{
+        process(arg);
+}
+
+static void watch_hangup(evutil_socket_t fd, short what, void *arg)
 {
         struct conn *c = arg;
 
-        log_debug("connection %d closed", c->fd);
-        release(c);
+        drop(c, "client gone while its request was served");
 }
 
-/* The next loop turn after accept: evhttp has made its connection and set
- * itself as the bufferevent's callback argument. */
-static void attach_cb(evutil_socket_t fd, short what, void *arg)
+/* The handler takes the request: stop reading, watch for a hang-up. */
+static void hold(struct conn *c)
 {
-        struct conn *c = arg;
-        struct bufferevent *bev = c->bev;
-        void *evcon = NULL;
+        c->state = CS_HELD;
+        bufferevent_disable(c->bev, EV_READ);
+        event_del(c->deadline);
+        if (!c->gone)
+                c->gone = event_new(bufferevent_get_base(c->bev), bufferevent_getfd(c->bev),
+                                    EV_CLOSED, watch_hangup, c);
+        if (c->gone)
+                event_add(c->gone, NULL);
+}
 
-        bufferevent_getcb(bev, NULL, NULL, NULL, &evcon);
-        if (evcon) {
-                c->evcon = evcon;
-                evhttp_connection_set_closecb(c->evcon, closed, c);
-                index_fd(c);
-                bufferevent_decref(bev);
-        } else {
-                /* evhttp is already done with it */
-                release(c);
-                bufferevent_decref(bev);
+static void unhold(struct conn *c)
+{
+        if (c->gone)
+                event_del(c->gone);
+}
+
+/* Back to reading: the next request, or the rest of this one. */
+static void resume(struct conn *c)
+{
+        c->state = CS_READ;
+        bufferevent_enable(c->bev, EV_READ);
+        if (c->in_process)
+                return;         /* the loop in process() goes on */
+        /* run process() from the loop, with what is already buffered */
+        if (!c->kick)
+                c->kick = event_new(bufferevent_get_base(c->bev), -1, 0, on_kick, c);
+        if (c->kick)
+                event_active(c->kick, 0, 0);
+        /* else the next bytes to arrive run it (or the deadline ends c) */
+}
+
+static void next_request(struct conn *c)
+{
+        hp_next(&c->rd);
+        c->started = false;
+        c->skipping = false;
+        arm(c);
+}
+
+/* A request that cannot be read is answered here and the connection ends. */
+static void refuse(struct conn *c, int status, const char *reason)
+{
+        log_debug("request from %s refused: %d %s", c->peer, status, reason);
+        c->state = CS_HELD;
+        conn_reply(c, status, reason, NULL, NULL, 0);
+}
+
+static void process(struct conn *c)
+{
+        struct evbuffer *in = bufferevent_get_input(c->bev);
+
+        c->in_process = true;
+        while (c->state == CS_READ && evbuffer_get_length(in) > 0) {
+                struct evbuffer_iovec v;
+                size_t used;
+
+                if (evbuffer_peek(in, -1, NULL, &v, 1) < 1)
+                        break;
+                used = hp_feed(&c->rd, v.iov_base, v.iov_len);
+                evbuffer_drain(in, used);
+                if (used == 0 && (c->rd.state == HP_HEAD || c->rd.state == HP_BODY))
+                        break;          /* cannot happen: hp_feed takes a byte at least */
+                if (used && !c->started) {
+                        c->started = true;
+                        arm(c);         /* the whole request within the deadline */
+                }
+                switch (c->rd.state) {
+                case HP_HEAD:
+                case HP_BODY:
+                        break;
+                case HP_HEAD_DONE:
+                        hold(c);
+                        handler->head(c, &c->rd.head);
+                        break;
+                case HP_DONE:
+                        if (c->skipping) {
+                                next_request(c);
+                                break;
+                        }
+                        hold(c);
+                        handler->body(c, c->rd.body.p ? c->rd.body.p : "", c->rd.body.len);
+                        break;
+                case HP_ERROR:
+                        if (c->rd.status == 413 && !c->skipping) {
+                                hold(c);
+                                handler->body(c, NULL, 0);
+                        } else {
+                                refuse(c, c->rd.status, c->rd.reason);
+                        }
+                        break;
+                }
         }
+        c->in_process = false;
 }
 
-/* Over the cap: the oldest idle connection goes (never one mid-request). */
-static void make_room(void)
+static void on_read(struct bufferevent *bev, void *arg)
 {
-        for (struct conn *c = oldest; c && n_open > conn_cap(); c = c->next) {
-                if (!c->active && !c->busy && !c->closing && c->evcon) {
-                        struct timeval zero = { 0, 0 };
-                        event_del(c->deadline);
-                        evtimer_add(c->deadline, &zero);
-                        return;
+        process(arg);
+}
+
+/* Output drained below the low-water mark: the next request, or the end. */
+static void on_write(struct bufferevent *bev, void *arg)
+{
+        struct conn *c = arg;
+
+        if (c->state != CS_WRITE)
+                return;
+        if (c->closing) {
+                if (evbuffer_get_length(bufferevent_get_output(bev)) == 0)
+                        drop(c, "reply sent, connection: close");
+                return;
+        }
+        if (c->skipping) {
+                /* the refused request's body comes first */
+                c->state = CS_READ;
+                arm(c);
+                resume(c);
+                return;
+        }
+        next_request(c);
+        resume(c);
+}
+
+static void on_event(struct bufferevent *bev, short what, void *arg)
+{
+        struct conn *c = arg;
+
+        if (what & BEV_EVENT_EOF)
+                drop(c, c->started ? "end of file in a request" : "end of file");
+        else if (what & BEV_EVENT_ERROR)
+                drop(c, strerror(EVUTIL_SOCKET_ERROR()));
+}
+
+static void on_deadline(evutil_socket_t fd, short what, void *arg)
+{
+        struct conn *c = arg;
+
+        if (c->state == CS_HELD)
+                return;
+        drop(c, c->state == CS_WRITE ? "reply not taken in time" :
+                c->started ? "request not completed in time" : "idle");
+}
+
+/* The oldest connection that never authenticated (whatever it did so
+ * far), else the oldest idle one; never one whose request is served. */
+static struct conn *victim(bool want_unix)
+{
+        for (struct conn *c = oldest; c; c = c->next)
+                if (c->is_unix == want_unix && !c->authenticated)
+                        return c;
+        for (struct conn *c = oldest; c; c = c->next)
+                if (c->is_unix == want_unix && c->state == CS_READ && !c->started)
+                        return c;
+        return NULL;
+}
+
+bool conn_evict_one(void)
+{
+        struct conn *c = victim(false);
+
+        if (!c)
+                return false;
+        drop(c, "evicted to make room");
+        return true;
+}
+
+static void describe_peer(struct conn *c, int fd)
+{
+        struct sockaddr_storage ss;
+        socklen_t sl = sizeof(ss);
+
+        if (c->is_unix) {
+                struct ucred cred;
+                socklen_t len = sizeof(cred);
+                snprintf(c->peer, sizeof(c->peer), "local");
+                c->local = true;
+                if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) == 0) {
+                        c->have_uid = true;
+                        c->uid = cred.uid;
+                }
+                return;
+        }
+        snprintf(c->peer, sizeof(c->peer), "?");
+        if (getpeername(fd, (struct sockaddr *)&ss, &sl) < 0)
+                return;
+        if (ss.ss_family == AF_INET) {
+                const struct in_addr *a = &((struct sockaddr_in *)&ss)->sin_addr;
+                inet_ntop(AF_INET, a, c->peer, sizeof(c->peer));
+                c->local = (ntohl(a->s_addr) >> 24) == 127;
+        } else if (ss.ss_family == AF_INET6) {
+                const struct in6_addr *a = &((struct sockaddr_in6 *)&ss)->sin6_addr;
+                if (IN6_IS_ADDR_V4MAPPED(a)) {
+                        inet_ntop(AF_INET, &a->s6_addr[12], c->peer, sizeof(c->peer));
+                        c->local = a->s6_addr[12] == 127;
+                } else {
+                        inet_ntop(AF_INET6, a, c->peer, sizeof(c->peer));
+                        c->local = IN6_IS_ADDR_LOOPBACK(a);
                 }
         }
 }
 
-struct bufferevent *conn_bevcb(struct event_base *base, void *arg)
+int conn_accept(int fd, const struct listen_info *l)
 {
-        struct conn *c = calloc(1, sizeof(*c));
+        bool is_unix = l->kind == LISTENER_UNIX;
+        struct conn *c;
+        int one = 1;
 
-        if (!c)
-                return NULL;
-        c->fd = -1;
-        c->bev = bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE);
-        c->deadline = evtimer_new(base, expire, c);
-        c->attach = event_new(base, -1, 0, attach_cb, c);
-        if (!c->bev || !c->deadline || !c->attach)
-                goto fail;
-        c->in_cb = evbuffer_add_cb(bufferevent_get_input(c->bev), input_changed, c);
-        c->out_cb = evbuffer_add_cb(bufferevent_get_output(c->bev), output_changed, c);
-        if (!c->in_cb || !c->out_cb)
-                goto fail;
-        bufferevent_incref(c->bev);
-        event_active(c->attach, 0, 0);
+        if (is_unix ? n_unix >= UNIX_MAX : n_tcp >= tcp_cap()) {
+                struct conn *v = victim(is_unix);
+                if (!v) {
+                        close(fd);
+                        return -EMFILE;
+                }
+                drop(v, "evicted to make room");
+        }
+        c = calloc(1, sizeof(*c));
+        if (!c) {
+                close(fd);
+                return -ENOMEM;
+        }
+        c->lst = *l;
+        c->is_unix = is_unix;
+        if (!is_unix)
+                (void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+        describe_peer(c, fd);
+        c->bev = bufferevent_socket_new(event_loop_base(), fd, BEV_OPT_CLOSE_ON_FREE);
+        if (!c->bev) {
+                close(fd);
+                free(c);
+                return -ENOMEM;
+        }
+        c->deadline = evtimer_new(event_loop_base(), on_deadline, c);
+        if (!c->deadline) {
+                bufferevent_free(c->bev);
+                free(c);
+                return -ENOMEM;
+        }
+        hp_init(&c->rd);
+        bufferevent_setcb(c->bev, on_read, on_write, on_event, c);
+        bufferevent_setwatermark(c->bev, EV_READ, 0, HTTP_MAX_HEAD);
+        bufferevent_setwatermark(c->bev, EV_WRITE, WRITE_LOWAT, 0);
+        bufferevent_enable(c->bev, EV_READ | EV_WRITE);
         c->prev = newest;
         if (newest)
                 newest->next = c;
         else
                 oldest = c;
         newest = c;
-        n_open++;
-        log_debug("connection opened (%u open)", n_open);
-        arm(c);
-        if (n_open > conn_cap())
-                make_room();
-        return c->bev;
-fail:
-        if (c->bev)
-                bufferevent_free(c->bev);
-        if (c->deadline)
-                event_free(c->deadline);
-        if (c->attach)
-                event_free(c->attach);
-        free(c);
-        return NULL;
-}
-
-/* evhttp does not read while a request is being answered, so it would not
- * notice a client that hung up until the reply is written: watch for the
- * hang-up ourselves, cancel the provider's work, and let evhttp fail the
- * write and close. */
-static void peer_gone(evutil_socket_t fd, short what, void *arg)
-{
-        struct conn *c = arg;
-        struct winrmd_ctx *ctx = c->pending;
-        struct evhttp_request *req;
-
-        event_free(c->gone);
-        c->gone = NULL;
-        if (!ctx)
-                return;
-        c->pending = NULL;
-        c->busy = false;
-        req = dispatch_abandon_request(ctx);
-        if (req)
-                evhttp_send_reply(req, 500, "Client gone", NULL);
-}
-
-void conn_set_busy(struct evhttp_request *req, struct winrmd_ctx *ctx)
-{
-        struct evhttp_connection *evc = evhttp_request_get_connection(req);
-        struct bufferevent *bev = evc ? evhttp_connection_get_bufferevent(evc) : NULL;
-        int fd = bev ? bufferevent_getfd(bev) : -1;
-        struct conn *c = fd >= 0 && (size_t)fd < by_fd_len ? by_fd[fd] : NULL;
-
-        if (!c || c->bev != bev)
-                return;
-        c->busy = ctx != NULL;
-        c->pending = ctx;
-        if (c->gone) {
-                event_free(c->gone);
-                c->gone = NULL;
-        }
-        if (ctx) {
-                c->gone = event_new(bufferevent_get_base(bev), fd, EV_CLOSED, peer_gone, c);
-                if (c->gone)
-                        event_add(c->gone, NULL);
-        }
-        if (c->busy)
-                event_del(c->deadline);
+        if (is_unix)
+                n_unix++;
         else
-                arm(c);
+                n_tcp++;
+        arm(c);
+        log_debug("connection from %s (%u TCP, %u local open)", c->peer, n_tcp, n_unix);
+        return 0;
 }
 
-void conn_send_reply(struct evhttp_request *req, int status, const char *reason)
+void conn_read_body(struct conn *c, size_t limit)
 {
-        evhttp_send_reply(req, status, reason, NULL);
+        if (c->state != CS_HELD || c->rd.state != HP_HEAD_DONE)
+                return;
+        unhold(c);
+        if (c->rd.head.expect_continue)
+                bufferevent_write(c->bev, "HTTP/1.1 100 Continue\r\n\r\n", 25);
+        hp_read_body(&c->rd, limit, true);
+        arm(c);
+        resume(c);
+}
+
+/* "Date: ..." for the current second, kept until the next. */
+static const char *date_header(void)
+{
+        static char buf[64];
+        static time_t last;
+        time_t now = time(NULL);
+        struct tm tm;
+
+        if (now != last && gmtime_r(&now, &tm)) {
+                strftime(buf, sizeof(buf), "Date: %a, %d %b %Y %H:%M:%S GMT\r\n", &tm);
+                last = now;
+        }
+        return buf;
+}
+
+/* Whether the connection can carry another request after this reply; a
+ * refused request's body is skipped when it is small and was announced. */
+static bool keeps_going(struct conn *c)
+{
+        const struct hp_head *h = &c->rd.head;
+
+        if (c->closing || c->rd.state == HP_ERROR || !h->keep_alive)
+                return false;
+        if (c->rd.state == HP_DONE)
+                return true;
+        if (c->rd.state != HP_HEAD_DONE)
+                return false;
+        /* answered before the body was read */
+        if (h->chunked || h->expect_continue)
+                return false;
+        if (h->content_length > DRAIN_MAX)
+                return false;
+        hp_read_body(&c->rd, DRAIN_MAX, false);
+        c->skipping = true;
+        return true;
+}
+
+void conn_reply(struct conn *c, int status, const char *reason, const char *headers,
+                const void *body, size_t len)
+{
+        struct evbuffer *out = bufferevent_get_output(c->bev);
+
+        if (c->state != CS_HELD)
+                return;
+        unhold(c);
+        if (!keeps_going(c))
+                c->closing = true;
+        evbuffer_add_printf(out, "HTTP/1.1 %d %s\r\n%s%sContent-Length: %zu\r\n%s\r\n", status, reason,
+                            date_header(), headers ? headers : "", len,
+                            c->closing ? "Connection: close\r\n" :
+                            c->rd.head.minor == 0 ? "Connection: keep-alive\r\n" : "");
+        if (len)
+                evbuffer_add(out, body, len);
+        c->state = CS_WRITE;
+        c->data = NULL;
+        bufferevent_setwatermark(c->bev, EV_WRITE, c->closing ? 0 : WRITE_LOWAT, 0);
+        arm(c);
+}
+
+void conn_close_after(struct conn *c)
+{
+        c->closing = true;
+}
+
+void *conn_data(const struct conn *c)
+{
+        return c->data;
+}
+
+void conn_set_data(struct conn *c, void *data)
+{
+        c->data = data;
+}
+
+void conn_set_authenticated(struct conn *c)
+{
+        c->authenticated = true;
+}
+
+const struct listen_info *conn_listener(const struct conn *c)
+{
+        return &c->lst;
+}
+
+void conn_listener_closed(unsigned id)
+{
+        struct conn *c = oldest, *next;
+
+        for (; c; c = next) {
+                next = c->next;
+                if (c->lst.id != id)
+                        continue;
+                if (c->state == CS_READ && !c->started)
+                        drop(c, "its listener closed");
+                else
+                        c->closing = true;
+        }
+}
+
+const char *conn_peer(const struct conn *c)
+{
+        return c->peer;
+}
+
+bool conn_is_local(const struct conn *c)
+{
+        return c->local;
+}
+
+int conn_peer_uid(const struct conn *c, uid_t *uid)
+{
+        if (!c->have_uid)
+                return -ENOENT;
+        *uid = c->uid;
+        return 0;
+}
+
+unsigned conn_open_tcp(void)
+{
+        return n_tcp;
+}
+
+unsigned conn_open_unix(void)
+{
+        return n_unix;
+}
+
+void conn_close_all(void)
+{
+        while (oldest)
+                drop(oldest, "shutting down");
 }

@@ -9,7 +9,6 @@
 #include <event2/event.h>
 
 #include "config.h"
-#include "conn.h"
 #include "dispatch.h"
 #include "enumctx.h"
 #include "event.h"
@@ -361,16 +360,7 @@ static void pending_expired(evutil_socket_t fd, short what, void *arg)
         struct winrmd_ctx *ctx = arg;
 
         drop_pending(ctx);
-        conn_set_busy(ctx->http, NULL);
         request_send_fault(ctx, F_TIMED_OUT, NULL);
-}
-
-struct evhttp_request *dispatch_abandon_request(struct winrmd_ctx *ctx)
-{
-        struct evhttp_request *req = ctx->http;
-
-        dispatch_abandon(ctx);
-        return req;
 }
 
 void dispatch_abandon(struct winrmd_ctx *ctx)
@@ -439,7 +429,7 @@ void dispatch(struct winrmd_ctx *ctx)
                 return;
         }
         if (request_reply_begin(ctx, reply_action(ctx, action, sizeof(action))) < 0) {
-                request_send_status(ctx, 500, "Internal Server Error");
+                request_send_http(ctx, 500, "Internal Server Error", NULL);
                 return;
         }
         ctx->collect_items = ctx->op == OP_ENUMERATE;
@@ -449,7 +439,6 @@ void dispatch(struct winrmd_ctx *ctx)
                 struct timeval tv;
                 int64_t left = dispatch_timeout_ms(ctx);
                 ctx->pending = true;
-                conn_set_busy(ctx->http, ctx);
                 tv.tv_sec = left / 1000;
                 tv.tv_usec = (left % 1000) * 1000;
                 ctx->timer = evtimer_new(event_loop_base(), pending_expired, ctx);
@@ -469,7 +458,6 @@ void dispatch_complete(struct winrmd_ctx *ctx, winrmd_status st)
                 return;
         ctx->pending = false;
         in_flight--;
-        conn_set_busy(ctx->http, NULL);
         if (ctx->timer)
                 event_del(ctx->timer);
         request_writer_finish(ctx);

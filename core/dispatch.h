@@ -13,8 +13,6 @@ void dispatch(struct winrmd_ctx *ctx);
 void dispatch_complete(struct winrmd_ctx *ctx, winrmd_status st);
 /* The client of a pending ctx went away: cancel it in the provider and free it. */
 void dispatch_abandon(struct winrmd_ctx *ctx);
-/* Same, but returns the evhttp request (still evhttp's) for a final reply. */
-struct evhttp_request *dispatch_abandon_request(struct winrmd_ctx *ctx);
 /* The OperationTimeout of ctx in ms: the request's, else 60 s, clamped to MaxTimeoutms. */
 int64_t dispatch_timeout_ms(const struct winrmd_ctx *ctx);
 /* Monotonic clock in milliseconds. */

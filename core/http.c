@@ -1,18 +1,20 @@
-/* http.c - from an HTTP request to an authenticated, parsed WS-Man request.
- * Nothing reaches a provider before authentication succeeded; the identity
- * starts as nobody and only a successful check sets it. */
+/* http.c - the front door: from a request head to an authenticated, parsed
+ * WS-Man request.
+ *
+ * The order is fixed and reads top-down:
+ *   head:  path, method, encoding; then who is asking (SO_PEERCRED on the
+ *          control socket; Basic on TCP, from the cache or, off the loop,
+ *          from the monitor); then the size announced against the exact
+ *          limit, MaxConnections, and only then is the body read;
+ *   body:  the envelope is parsed and dispatched.
+ * Nothing reaches a provider before authentication succeeded: the identity
+ * starts as nobody, and only a successful check sets it. */
 #include "autoconfig.h"
 
 #include <errno.h>
-#include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/socket.h>
-#include <event2/buffer.h>
-#include <event2/bufferevent.h>
-#include <event2/http.h>
-#include <event2/keyvalq_struct.h>
 
 #include "auth.h"
 #include "config.h"
@@ -20,13 +22,18 @@
 #include "dispatch.h"
 #include "envelope.h"
 #include "http.h"
+#include "http_parse.h"
 #include "listener.h"
 #include "log.h"
-#include "ns.h"
+#include "login.h"
 #include "priv.h"
 #include "request.h"
 #include "trace.h"
 #include "util.h"
+
+/* An unauthenticated Identify is small; nothing bigger is read without
+ * credentials. */
+#define ANONYMOUS_BODY_MAX (16 * 1024)
 
 int http_path_matches(const char *path, const char *prefix)
 {
@@ -57,65 +64,69 @@ int http_is_soap_type(const char *ct)
         return *ct == '\0' || *ct == ';';
 }
 
-static int peer_fd(struct evhttp_request *req)
-{
-        struct evhttp_connection *c = evhttp_request_get_connection(req);
-        struct bufferevent *bev = c ? evhttp_connection_get_bufferevent(c) : NULL;
-
-        return bev ? bufferevent_getfd(bev) : -1;
-}
-
-static bool peer_is_loopback(int fd)
-{
-        struct sockaddr_storage ss;
-        socklen_t sl = sizeof(ss);
-
-        if (fd < 0 || getpeername(fd, (struct sockaddr *)&ss, &sl) < 0)
-                return false;
-        if (ss.ss_family == AF_INET)
-                return (ntohl(((struct sockaddr_in *)&ss)->sin_addr.s_addr) >> 24) == 127;
-        if (ss.ss_family == AF_INET6) {
-                const struct in6_addr *a = &((struct sockaddr_in6 *)&ss)->sin6_addr;
-                if (IN6_IS_ADDR_LOOPBACK(a))
-                        return true;
-                return IN6_IS_ADDR_V4MAPPED(a) && a->s6_addr[12] == 127;
-        }
-        return false;
-}
-
 static void send_401(struct winrmd_ctx *ctx)
 {
-        struct evkeyvalq *h = evhttp_request_get_output_headers(ctx->http);
+        char h[256];
 
-        auth_add_challenges(h, ctx->transport);
-        evhttp_add_header(h, "Content-Length", "0");
-        request_send_status(ctx, 401, "Unauthorized");
+        auth_challenges(ctx->transport, h, sizeof(h));
+        request_send_http(ctx, 401, "Unauthorized", h);
 }
 
-/* The control socket: the peer is whoever SO_PEERCRED names. */
+/* The control socket: the peer is whoever SO_PEERCRED named at accept. */
 static int authenticate_unix(struct winrmd_ctx *ctx)
 {
-        struct ucred cred;
-        socklen_t len = sizeof(cred);
-        int fd = peer_fd(ctx->http);
+        uid_t uid;
 
-        if (fd < 0 || getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0)
+        if (conn_peer_uid(ctx->conn, &uid) < 0)
                 return -EACCES;
-        if (!priv_uid_is_admin(cred.uid, config_get("service.admin_groups"))) {
-                log_warn("control socket: uid %u refused (not root or an administrator)", (unsigned)cred.uid);
+        if (!priv_uid_is_admin(uid, config_get("service.admin_groups"))) {
+                log_warn("control socket: uid %u refused (not root or an administrator)", (unsigned)uid);
                 return -EPERM;
         }
-        priv_uid_name(cred.uid, ctx->user, sizeof(ctx->user));
+        priv_uid_name(uid, ctx->user, sizeof(ctx->user));
         ctx->authenticated = ctx->local = ctx->is_admin = true;
         return 0;
 }
 
-/* A TCP request: Basic now; everything else is refused with a 401. */
-static int authenticate_tcp(struct winrmd_ctx *ctx, struct evkeyvalq *in)
+static void after_auth(struct winrmd_ctx *ctx);
+
+/* The monitor's answer to a password check. */
+static void login_done(void *arg, int result, bool is_admin)
 {
-        const char *authz = evhttp_find_header(in, "Authorization");
-        const char *anon = evhttp_find_header(in, "WSMANIDENTIFY");
+        struct winrmd_ctx *ctx = arg;
+
+        ctx->login = NULL;
+        if (result == -EAGAIN || result == -EIO || result == -ETIMEDOUT) {
+                log_err("%s: password check for user %s failed: %s", LQ(conn_peer(ctx->conn)),
+                        LQ(ctx->pending_user), strerror(-result));
+                request_send_http(ctx, 503, "Service Unavailable", "Retry-After: 5\r\n");
+                return;
+        }
+        if (result < 0) {
+                log_warn("%s: authentication failed for user %s", LQ(conn_peer(ctx->conn)),
+                         LQ(ctx->pending_user));
+                send_401(ctx);
+                return;
+        }
+        auth_cache_store(ctx->pending_user, ctx->pending_pass, is_admin);
+        wipe(ctx->pending_pass, sizeof(ctx->pending_pass));
+        snprintf(ctx->user, sizeof(ctx->user), "%s", ctx->pending_user);
+        ctx->is_admin = is_admin;
+        ctx->authenticated = true;
+        after_auth(ctx);
+}
+
+/* A TCP request: Basic now; everything else is refused with a 401.
+ * 0 when decided now (authenticated or anonymous Identify), -EINPROGRESS
+ * when the monitor checks the password, -EAGAIN when too many checks are
+ * under way, -EACCES when refused. */
+static int authenticate_tcp(struct winrmd_ctx *ctx, const struct hp_head *h)
+{
+        const char *authz = hp_header(h, "Authorization");
+        const char *anon = hp_header(h, "WSMANIDENTIFY");
+        const char *peer = conn_peer(ctx->conn);
         char user[AUTH_MAX_USER], pass[AUTH_MAX_PASS];
+        bool admin = false;
         int r;
 
         if (!authz) {
@@ -126,34 +137,124 @@ static int authenticate_tcp(struct winrmd_ctx *ctx, struct evkeyvalq *in)
                 return -EACCES;
         }
         if (strncasecmp(authz, "Basic", 5) != 0) {
-                log_info("%s: authentication scheme not supported", ctx->lst->desc);
+                log_info("%s: authentication scheme not supported", LQ(peer));
                 return -EACCES;
         }
         if (!auth_basic_allowed(ctx->transport)) {
-                log_warn("%s: Basic refused: unencrypted Basic is not allowed (AllowUnencrypted)",
-                         ctx->lst->desc);
+                log_warn("%s: Basic refused: unencrypted Basic is not allowed (AllowUnencrypted)", LQ(peer));
                 return -EACCES;
         }
         if (auth_parse_basic(authz, user, pass) < 0) {
-                log_warn("%s: malformed Basic credentials", ctx->lst->desc);
+                log_warn("%s: malformed Basic credentials", LQ(peer));
                 return -EACCES;
         }
-        r = auth_check_password(user, pass, &ctx->is_admin);
+        if (auth_cache_lookup(user, pass, &admin)) {
+                wipe(pass, sizeof(pass));
+                snprintf(ctx->user, sizeof(ctx->user), "%s", user);
+                ctx->is_admin = admin;
+                ctx->authenticated = true;
+                return 0;
+        }
+        r = login_start(user, pass, peer, login_done, ctx, &ctx->login);
+        if (r == 0) {
+                /* kept for the cache when the monitor says yes */
+                snprintf(ctx->pending_user, sizeof(ctx->pending_user), "%s", user);
+                memcpy(ctx->pending_pass, pass, sizeof(ctx->pending_pass));
+        }
         wipe(pass, sizeof(pass));
-        if (r < 0) {
-                log_warn("%s: authentication failed for user \"%s\"", ctx->lst->desc, user);
-                return -EACCES;
+        if (r == -EAGAIN)
+                log_warn("%s: too many password checks under way; user %s asked to retry", LQ(peer), LQ(user));
+        return r == 0 ? -EINPROGRESS : r == -EAGAIN ? -EAGAIN : -EACCES;
+}
+
+/* The body's limit: MaxEnvelopeSizekb, or less for an anonymous Identify. */
+static size_t body_limit(const struct winrmd_ctx *ctx)
+{
+        size_t limit = (size_t)config_long("max_envelope_kb") * 1024;
+
+        return ctx->anonymous && limit > ANONYMOUS_BODY_MAX ? ANONYMOUS_BODY_MAX : limit;
+}
+
+/* Who is asking is known: what the head says decides whether to read on. */
+static void after_auth(struct winrmd_ctx *ctx)
+{
+        const struct hp_head *h = ctx->head;
+        bool empty = h->content_length <= 0 && !h->chunked;
+
+        if (ctx->authenticated)
+                conn_set_authenticated(ctx->conn);
+        if (empty && !ctx->anonymous) {
+                /* pywinrm's encryption set-up POST: authenticated, empty */
+                request_send_http(ctx, 200, "OK", NULL);
+                return;
         }
-        snprintf(ctx->user, sizeof(ctx->user), "%s", user);
-        ctx->authenticated = true;
-        ctx->local = peer_is_loopback(peer_fd(ctx->http));
-        return 0;
+        if (empty) {
+                send_401(ctx);
+                return;
+        }
+        if (!http_is_soap_type(hp_header(h, "Content-Type"))) {
+                request_send_http(ctx, 415, "Unsupported Media Type", NULL);
+                return;
+        }
+        if (h->content_length > 0 && (uint64_t)h->content_length > body_limit(ctx)) {
+                if (ctx->anonymous)
+                        send_401(ctx);
+                else
+                        request_send_fault(ctx, F_ENCODING_LIMIT, NULL);
+                return;
+        }
+        conn_read_body(ctx->conn, body_limit(ctx));
+}
+
+static void on_head(struct conn *c, const struct hp_head *h)
+{
+        const struct listen_info *l = conn_listener(c);
+        struct winrmd_ctx *ctx = request_new(c);
+        int r;
+
+        if (!ctx) {
+                conn_close_after(c);
+                conn_reply(c, 503, "Service Unavailable", NULL, NULL, 0);
+                return;
+        }
+        conn_set_data(c, ctx);
+        ctx->head = h;
+        ctx->transport = l->transport;
+        if (!http_path_matches(h->path, l->url_prefix[0] ? l->url_prefix : config_get("client.url_prefix"))) {
+                request_send_http(ctx, 404, "Not Found", NULL);
+                return;
+        }
+        if (h->method != HTTP_POST) {
+                request_send_http(ctx, 405, "Method Not Allowed", "Allow: POST\r\n");
+                return;
+        }
+        if (hp_header(h, "Content-Encoding")) {
+                request_send_http(ctx, 415, "Unsupported Media Type", NULL);
+                return;
+        }
+        r = l->kind == LISTENER_UNIX ? authenticate_unix(ctx) : authenticate_tcp(ctx, h);
+        switch (r) {
+        case 0:
+                after_auth(ctx);
+                break;
+        case -EINPROGRESS:
+                break;          /* login_done() goes on */
+        case -EPERM:
+                request_send_http(ctx, 403, "Forbidden", NULL);
+                break;
+        case -EAGAIN:
+                request_send_http(ctx, 503, "Service Unavailable", "Retry-After: 5\r\n");
+                break;
+        default:
+                send_401(ctx);
+                break;
+        }
 }
 
 static void send_parse_fault(struct winrmd_ctx *ctx, const struct env_error *err)
 {
         if (request_reply_begin(ctx, fault_action(err->fault)) < 0) {
-                request_send_status(ctx, 500, "Internal Server Error");
+                request_send_http(ctx, 500, "Internal Server Error", NULL);
                 return;
         }
         if (err->message_id[0])
@@ -166,69 +267,36 @@ static void send_parse_fault(struct winrmd_ctx *ctx, const struct env_error *err
                 sbuf_adds(&ctx->hdr, "\"/>");
         }
         if (request_fault_text(ctx, err->fault, NULL) < 0) {
-                request_send_status(ctx, 500, "Internal Server Error");
+                request_send_http(ctx, 500, "Internal Server Error", NULL);
                 return;
         }
         request_send(ctx, 500);
 }
 
-void http_handle(struct evhttp_request *req, void *arg)
+static void on_body(struct conn *c, const char *data, size_t len)
 {
-        const struct listener *lst = arg;
-        struct winrmd_ctx *ctx = request_new(req, lst);
-        struct evkeyvalq *in = evhttp_request_get_input_headers(req);
-        struct evbuffer *body = evhttp_request_get_input_buffer(req);
+        struct winrmd_ctx *ctx = conn_data(c);
         struct env_error err = { .fault = F_INTERNAL };
-        size_t len;
-        const char *data;
-        int r;
 
-        if (!ctx) {
-                evhttp_send_error(req, 503, "Service Unavailable");
-                return;
-        }
-        ctx->transport = lst->transport;
-        if (!evhttp_request_get_uri(req)) {
-                /* evhttp gave up on the request: a body over its limit or
-                 * malformed HTTP. */
-                if (evhttp_request_get_response_code(req) == HTTP_ENTITYTOOLARGE)
-                        request_send_fault(ctx, F_ENCODING_LIMIT, NULL);
+        if (!data) {
+                /* a chunked body grew past the limit */
+                if (ctx->anonymous)
+                        send_401(ctx);
                 else
-                        request_send_status(ctx, 400, "Bad Request");
+                        request_send_fault(ctx, F_ENCODING_LIMIT, NULL);
                 return;
         }
-        if (!http_path_matches(evhttp_request_get_uri(req),
-                               lst->url_prefix[0] ? lst->url_prefix : config_get("client.url_prefix"))) {
-                request_send_status(ctx, 404, "Not Found");
-                return;
-        }
-        if (evhttp_request_get_command(req) != EVHTTP_REQ_POST) {
-                evhttp_add_header(evhttp_request_get_output_headers(req), "Allow", "POST");
-                request_send_status(ctx, 405, "Method Not Allowed");
-                return;
-        }
-        r = lst->kind == LISTENER_UNIX ? authenticate_unix(ctx) : authenticate_tcp(ctx, in);
-        if (r == -EPERM) {
-                request_send_status(ctx, 403, "Forbidden");
-                return;
-        }
-        if (r < 0) {
-                send_401(ctx);
-                return;
-        }
-        len = evbuffer_get_length(body);
-        if (len == 0 && !ctx->anonymous) {
-                request_send_status(ctx, 200, "OK");
-                return;
-        }
-        if (!http_is_soap_type(evhttp_find_header(in, "Content-Type"))) {
-                request_send_status(ctx, 415, "Unsupported Media Type");
+        if (len == 0) {
+                if (ctx->anonymous)
+                        send_401(ctx);
+                else
+                        request_send_http(ctx, 200, "OK", NULL);
                 return;
         }
         /* MaxConnections: requests received and being answered on TCP
          * listeners (half-sent ones and idle connections do not count; the
          * control socket is never refused, so administrators can act). */
-        if (lst->kind == LISTENER_TCP) {
+        if (conn_listener(c)->kind == LISTENER_TCP) {
                 request_count_tcp(ctx);
                 if (request_tcp_active() > (unsigned long)config_long("service.max_connections")) {
                         request_send_fault(ctx, F_QUOTA_LIMIT,
@@ -237,11 +305,6 @@ void http_handle(struct evhttp_request *req, void *arg)
                         return;
                 }
         }
-        if (len > (size_t)config_long("max_envelope_kb") * 1024) {
-                request_send_fault(ctx, F_ENCODING_LIMIT, NULL);
-                return;
-        }
-        data = (const char *)evbuffer_pullup(body, -1);
         if (config_bool("soap_trace"))
                 trace_message("request", data, len);
         if (env_parse(data, len, &ctx->env, &err) < 0) {
@@ -258,3 +321,26 @@ void http_handle(struct evhttp_request *req, void *arg)
         }
         dispatch(ctx);
 }
+
+/* The connection ends while we hold its request. */
+static void on_abort(struct conn *c)
+{
+        struct winrmd_ctx *ctx = conn_data(c);
+
+        if (!ctx)
+                return;
+        if (ctx->login) {
+                login_cancel(ctx->login);
+                ctx->login = NULL;
+        }
+        if (ctx->pending)
+                dispatch_abandon(ctx);
+        else
+                request_free(ctx);
+}
+
+const struct conn_handler http_handler = {
+        .head = on_head,
+        .body = on_body,
+        .abort = on_abort,
+};

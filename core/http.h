@@ -1,12 +1,12 @@
-/* http.h - the one HTTP handler: path, method, content type, authentication,
- * envelope parsing, then dispatch. */
+/* http.h - the front door: from a request head to an authenticated,
+ * parsed WS-Man request handed to dispatch(). */
 #ifndef WINRMD_HTTP_H
 #define WINRMD_HTTP_H
 
-struct evhttp_request;
+struct conn_handler;
 
-/* evhttp callback for every request; arg is the struct listener. */
-void http_handle(struct evhttp_request *req, void *arg);
+/* What every connection does with its requests (conn_set_handler()). */
+extern const struct conn_handler http_handler;
 /* 1 if the Content-Type value names a SOAP 1.2 body. */
 int http_is_soap_type(const char *ct);
 /* 1 if path (with any query) is "/PREFIX" or "/PREFIX/". */

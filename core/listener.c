@@ -1,79 +1,124 @@
-/* listener.c - binding sockets and giving each its evhttp. */
+/* listener.c - listening sockets and their accept loops.
+ *
+ * Running out of descriptors must not spin the loop or lock out root: a
+ * reserve descriptor is kept for the control socket (closed to accept one
+ * administrator when the table is full), and a TCP listener that hits
+ * EMFILE/ENFILE cuts the oldest unauthenticated connections and stops
+ * accepting for a moment instead of retrying at once. */
 #include "autoconfig.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <grp.h>
-#include <netdb.h>
 #include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
-#include <sys/un.h>
 #include <unistd.h>
-#include <arpa/inet.h>
-#include <event2/http.h>
-#include <event2/listener.h>
+#include <event2/event.h>
 
 #include "config.h"
 #include "conn.h"
 #include "event.h"
-#include "http.h"
 #include "listener.h"
 #include "log.h"
 #include "priv.h"
 #include "util.h"
 
+#define ACCEPT_BATCH 32           /* accepts per wake-up, to stay fair */
+#define PAUSE_MS 100              /* after running out of descriptors */
+#define EVICT_ON_EMFILE 4
+
 static struct listener *all;
+static unsigned next_id = 1;
+static int reserve_fd = -1;
 
-static void apply_limits(struct listener *l)
+static void keep_reserve(void)
 {
-        long kb = config_long("max_envelope_kb");
-        struct timeval tv = { config_long("service.idle_timeout_ms") / 1000,
-                              (config_long("service.idle_timeout_ms") % 1000) * 1000 };
-
-        /* Bodies up to 1 MiB over MaxEnvelopeSizekb are read and answered
-         * with the precise w:EncodingLimit fault (http.c); evhttp refuses
-         * anything larger while reading, with 413 and a close. */
-        evhttp_set_max_body_size(l->http, (ev_ssize_t)kb * 1024 + 1024 * 1024);
-        evhttp_set_max_headers_size(l->http, 64 * 1024);
-        evhttp_set_timeout_tv(l->http, &tv);
+        if (reserve_fd < 0)
+                reserve_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
 }
 
-void listener_apply_limits(void)
+static void on_pause_end(evutil_socket_t fd, short what, void *arg)
 {
-        for (struct listener *l = all; l; l = l->next)
-                apply_limits(l);
+        struct listener *l = arg;
+
+        keep_reserve();
+        event_add(l->accept_ev, NULL);
 }
 
-static struct listener *listener_new(enum listener_kind kind, const char *transport)
+/* The control socket spends the reserve on one administrator; a TCP
+ * listener makes room and pauses. */
+static void out_of_descriptors(struct listener *l, int err)
+{
+        struct timeval tv = { 0, PAUSE_MS * 1000 };
+
+        if (l->info.kind == LISTENER_UNIX && reserve_fd >= 0) {
+                int fd;
+                close(reserve_fd);
+                reserve_fd = -1;
+                fd = accept4(l->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+                if (fd >= 0) {
+                        (void)conn_accept(fd, &l->info);
+                        log_warn("control socket: out of descriptors, the reserve served a client");
+                }
+                keep_reserve();
+                return;
+        }
+        for (int i = 0; i < EVICT_ON_EMFILE && conn_evict_one(); i++)
+                ;
+        log_warn("%s: accept: %s; not accepting for %d ms", l->desc, strerror(err), PAUSE_MS);
+        event_del(l->accept_ev);
+        evtimer_add(l->pause_ev, &tv);
+}
+
+static void on_accept(evutil_socket_t lfd, short what, void *arg)
+{
+        struct listener *l = arg;
+
+        for (int i = 0; i < ACCEPT_BATCH; i++) {
+                int fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+
+                if (fd < 0) {
+                        if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM)
+                                out_of_descriptors(l, errno);
+                        /* EAGAIN: done; ECONNABORTED and the like: gone already */
+                        return;
+                }
+                (void)conn_accept(fd, &l->info);
+        }
+}
+
+/* A listener on the listening socket fd (taken over). */
+static int listener_new(int fd, enum listener_kind kind, const char *transport, struct listener **ret)
 {
         struct listener *l = calloc(1, sizeof(*l));
 
-        if (!l)
-                return NULL;
-        l->kind = kind;
-        l->transport = transport;
-        l->http = evhttp_new(event_loop_base());
-        if (!l->http) {
-                free(l);
-                return NULL;
+        if (!l) {
+                close(fd);
+                return -ENOMEM;
         }
-        evhttp_set_allowed_methods(l->http, EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_HEAD |
-                                   EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE | EVHTTP_REQ_OPTIONS);
-        evhttp_set_gencb(l->http, http_handle, l);
-        evhttp_set_bevcb(l->http, conn_bevcb, NULL);
-        evhttp_set_default_content_type(l->http, "application/soap+xml;charset=UTF-8");
-        apply_limits(l);
-        return l;
-}
-
-static void link_listener(struct listener *l)
-{
+        l->fd = fd;
+        l->info.id = next_id++;
+        l->info.kind = kind;
+        l->info.transport = transport;
+        l->accept_ev = event_new(event_loop_base(), fd, EV_READ | EV_PERSIST, on_accept, l);
+        l->pause_ev = evtimer_new(event_loop_base(), on_pause_end, l);
+        if (!l->accept_ev || !l->pause_ev || event_add(l->accept_ev, NULL) < 0) {
+                if (l->accept_ev)
+                        event_free(l->accept_ev);
+                if (l->pause_ev)
+                        event_free(l->pause_ev);
+                close(fd);
+                free(l);
+                return -ENOMEM;
+        }
+        keep_reserve();
         l->next = all;
         all = l;
+        *ret = l;
+        return 0;
 }
 
 static gid_t admin_gid(void)
@@ -91,29 +136,16 @@ static gid_t admin_gid(void)
 
 int listener_open_unix(const char *path, struct listener **ret)
 {
-        struct evconnlistener *el;
         struct listener *l;
-        int fd;
+        int fd, r;
 
         fd = priv_listen_unix(path, admin_gid(), 0660);
         if (fd < 0)
                 return fd;
-        l = listener_new(LISTENER_UNIX, "unix");
-        if (!l) {
-                close(fd);
-                return -ENOMEM;
-        }
-        el = evconnlistener_new(event_loop_base(), NULL, NULL,
-                                LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC, -1, fd);
-        if (!el) {
-                close(fd);
-                evhttp_free(l->http);
-                free(l);
-                return -ENOMEM;
-        }
-        l->bound = evhttp_bind_listener(l->http, el);
+        r = listener_new(fd, LISTENER_UNIX, "unix", &l);
+        if (r < 0)
+                return r;
         snprintf(l->desc, sizeof(l->desc), "%s", path);
-        link_listener(l);
         *ret = l;
         return 0;
 }
@@ -132,39 +164,25 @@ int listener_open_tcp(const struct tcp_spec *spec, struct listener **ret)
 {
         struct sockaddr_storage ss;
         socklen_t sl = sizeof(ss);
-        struct evconnlistener *el;
         struct listener *l;
-        const char *addr = spec->addr;
-        int fd;
+        int fd, r;
 
         fd = priv_listen_tcp(spec->addr, spec->port, spec->freebind);
         if (fd < 0)
                 return fd;
-        l = listener_new(LISTENER_TCP, "http");
-        if (!l) {
-                close(fd);
-                return -ENOMEM;
-        }
-        el = evconnlistener_new(event_loop_base(), NULL, NULL,
-                                LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC, -1, fd);
-        if (!el) {
-                close(fd);
-                evhttp_free(l->http);
-                free(l);
-                return -ENOMEM;
-        }
-        l->bound = evhttp_bind_listener(l->http, el);
-        snprintf(l->ip, sizeof(l->ip), "%s", addr);
+        r = listener_new(fd, LISTENER_TCP, "http", &l);
+        if (r < 0)
+                return r;
+        snprintf(l->ip, sizeof(l->ip), "%s", spec->addr);
         if (spec->url_prefix)
-                snprintf(l->url_prefix, sizeof(l->url_prefix), "%s", spec->url_prefix);
+                snprintf(l->info.url_prefix, sizeof(l->info.url_prefix), "%s", spec->url_prefix);
         if (getsockname(fd, (struct sockaddr *)&ss, &sl) == 0)
                 l->port = ntohs(ss.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&ss)->sin6_port
                                                          : ((struct sockaddr_in *)&ss)->sin_port);
-        if (strchr(addr, ':'))
-                snprintf(l->desc, sizeof(l->desc), "[%s]:%d", addr, l->port);
+        if (strchr(spec->addr, ':'))
+                snprintf(l->desc, sizeof(l->desc), "[%s]:%d", spec->addr, l->port);
         else
-                snprintf(l->desc, sizeof(l->desc), "%s:%d", addr, l->port);
-        link_listener(l);
+                snprintf(l->desc, sizeof(l->desc), "%s:%d", spec->addr, l->port);
         *ret = l;
         return 0;
 }
@@ -177,9 +195,12 @@ void listener_close(struct listener *l)
                         break;
                 }
         }
-        if (l->kind == LISTENER_UNIX)
+        if (l->info.kind == LISTENER_UNIX)
                 (void)unlink(l->desc);
-        evhttp_free(l->http);
+        event_free(l->accept_ev);
+        event_free(l->pause_ev);
+        close(l->fd);
+        conn_listener_closed(l->info.id);
         free(l);
 }
 
@@ -187,4 +208,7 @@ void listener_close_all(void)
 {
         while (all)
                 listener_close(all);
+        if (reserve_fd >= 0)
+                close(reserve_fd);
+        reserve_fd = -1;
 }

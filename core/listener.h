@@ -1,24 +1,32 @@
-/* listener.h - sockets that serve WS-Man: the control socket and TCP. */
+/* listener.h - sockets that serve WS-Man: the control socket and TCP; each
+ * accepts connections and hands them to conn.c. */
 #ifndef WINRMD_LISTENER_H
 #define WINRMD_LISTENER_H
 
 #include <stdbool.h>
 
-struct evhttp;
-struct evhttp_bound_socket;
+struct event;
 
 enum listener_kind { LISTENER_UNIX, LISTENER_TCP };
 
+/* What a connection keeps of the listener that accepted it (copied, so a
+ * listener can close while its connections finish). */
+struct listen_info {
+        unsigned id;                /* unique while the daemon runs */
+        enum listener_kind kind;
+        const char *transport;      /* "unix", "http" (static) */
+        char url_prefix[64];        /* path served; "" = Client/URLPrefix */
+};
+
 struct listener {
         struct listener *next;
-        enum listener_kind kind;
-        const char *transport;      /* "unix", "http" */
+        struct listen_info info;
         char desc[300];             /* "127.0.0.1:5985" or the socket path */
         int port;                   /* bound port (TCP) */
         char ip[64];                /* bound address (TCP), as given */
-        char url_prefix[64];        /* path served; "" = Client/URLPrefix */
-        struct evhttp *http;
-        struct evhttp_bound_socket *bound;
+        int fd;
+        struct event *accept_ev;
+        struct event *pause_ev;     /* accepting again after running out of fds */
 };
 
 /* Binds the control socket at path (mode 0660, group = first existing
@@ -36,11 +44,10 @@ struct tcp_spec {
 int listener_open_tcp(const struct tcp_spec *spec, struct listener **ret);
 /* Binds and closes at once, to learn whether spec could be bound: 0 or -errno. */
 int listener_try_bind(const struct tcp_spec *spec);
-/* Closes the socket and frees l (in-flight requests are dropped). */
+/* Closes the socket and frees l; its connections end after the request
+ * they are answering (idle ones at once). */
 void listener_close(struct listener *l);
 /* Closes every listener. */
 void listener_close_all(void);
-/* Re-applies body size and timeouts from the configuration to all. */
-void listener_apply_limits(void);
 
 #endif

@@ -9,18 +9,23 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <event2/event.h>
 #include <libxml/parser.h>
 
 #include "auth.h"
 #include "config.h"
+#include "conn.h"
 #include "enumctx.h"
 #include "envelope.h"
 #include "event.h"
+#include "http.h"
 #include "listener.h"
 #include "lman.h"
 #include "log.h"
+#include "login.h"
+#include "monitor.h"
 #include "notify.h"
 #include "plugin.h"
 
@@ -32,6 +37,8 @@
 
 /* The state directory as an absolute path (daemon() changes to "/"). */
 static char *state_abs;
+static struct event_base *base;
+static int exit_status;
 
 struct options {
         bool foreground, check_only;
@@ -147,7 +154,6 @@ static void on_reload(evutil_socket_t sig, short what, void *arg)
                 log_err("reload refused, configuration unchanged: %s", err);
         } else {
                 log_info("configuration reloaded from %s", path);
-                listener_apply_limits();
                 auth_cache_clear();
                 lman_sync();
                 plugin_config_changed("*");
@@ -160,10 +166,17 @@ static void on_config_change(const char *key, void *arg)
         log_info("configuration: %s changed", key);
         if (!strcmp(key, "listener") || !strcmp(key, "client.url_prefix"))
                 lman_sync();
-        listener_apply_limits();
         if (!strncmp(key, "service.", 8))
                 auth_cache_clear();
         plugin_config_changed(key);
+}
+
+/* Without the monitor no password can be checked: stop, so that the
+ * service manager starts a whole daemon again. */
+static void on_monitor_lost(void)
+{
+        exit_status = 1;
+        event_base_loopexit(base, NULL);
 }
 
 static void raise_fd_limit(void)
@@ -208,9 +221,9 @@ int main(int argc, char **argv)
 {
         struct options o = { .state_dir = "/var/lib/winrmd" };
         char path[4096], sock[4096], err[512] = "";
-        struct event_base *base;
         struct event *sigterm, *sigint, *sighup;
-        int r;
+        pid_t monitor_pid;
+        int r, monitor_fd;
 
         if (parse_options(argc, argv, &o) < 0)
                 return 2;
@@ -242,10 +255,19 @@ int main(int argc, char **argv)
                 snprintf(sock, sizeof(sock), "%s/winrmd.sock", o.state_dir);
         signal(SIGPIPE, SIG_IGN);
         raise_fd_limit();
+        /* the monitor first: it is forked before anything else is loaded */
+        monitor_fd = monitor_start(&monitor_pid);
+        if (monitor_fd < 0) {
+                log_err("privileged monitor: %s", strerror(-monitor_fd));
+                return 1;
+        }
         base = event_base_new();
         if (!base)
                 return 1;
         event_loop_set(base);
+        if (login_init(monitor_fd, on_monitor_lost) < 0)
+                return 1;
+        conn_set_handler(&http_handler);
         config_set_watch(on_config_change, NULL);
         plugin_load_dir(o.plugin_dir ? o.plugin_dir : PROVIDERDIR);
         r = open_listeners(&o, sock);
@@ -267,6 +289,9 @@ int main(int argc, char **argv)
         event_base_dispatch(base);
         lman_stop();
         listener_close_all();
+        conn_close_all();
+        login_shutdown();       /* the monitor sees end of file and exits */
+        (void)waitpid(monitor_pid, NULL, 0);
         enumctx_free_all();
         plugin_unload_all();
         event_free(sigterm);
@@ -277,5 +302,5 @@ int main(int argc, char **argv)
         env_parser_free();
         xmlCleanupParser();
         free(state_abs);
-        return 0;
+        return exit_status;
 }

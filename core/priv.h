@@ -7,9 +7,6 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 
-/* Checks user's password with PAM service "winrmd" (auth + account).
- * 0 when valid, -EACCES when refused, -EIO when PAM failed. */
-int priv_check_password(const char *user, const char *pass);
 /* A listening TCP socket on addr:port (numeric; "%scope" allowed), with
  * SO_REUSEADDR, TCP_NODELAY and, if asked, IP_FREEBIND: the fd or -errno. */
 int priv_listen_tcp(const char *addr, int port, bool freebind);

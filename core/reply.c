@@ -3,10 +3,7 @@
 
 #include <stdio.h>
 #include <string.h>
-#include <event2/buffer.h>
 #include <event2/event.h>
-#include <event2/http.h>
-#include <event2/keyvalq_struct.h>
 
 #include "config.h"
 #include "conn.h"
@@ -32,14 +29,14 @@ void request_count_tcp(struct winrmd_ctx *ctx)
         }
 }
 
-struct winrmd_ctx *request_new(struct evhttp_request *req, const struct listener *lst)
+struct winrmd_ctx *request_new(struct conn *c)
 {
         struct winrmd_ctx *ctx = calloc(1, sizeof(*ctx));
 
         if (!ctx)
                 return NULL;
-        ctx->http = req;
-        ctx->lst = lst;
+        ctx->conn = c;
+        ctx->local = conn_is_local(c);
         return ctx;
 }
 
@@ -70,6 +67,9 @@ void request_free(struct winrmd_ctx *ctx)
         config_txn_free(ctx->txn);
         if (ctx->timer)
                 event_free(ctx->timer);
+        if (ctx->conn && conn_data(ctx->conn) == ctx)
+                conn_set_data(ctx->conn, NULL);
+        wipe(ctx->pending_pass, sizeof(ctx->pending_pass));
         free(ctx);
 }
 
@@ -160,7 +160,7 @@ void request_send(struct winrmd_ctx *ctx, int status)
         request_writer_finish(ctx);
         if (assemble(ctx, &o) < 0) {
                 sbuf_free(&o);
-                request_send_status(ctx, 500, "Internal Server Error");
+                request_send_http(ctx, 500, "Internal Server Error", NULL);
                 return;
         }
         if (o.len > reply_limit(ctx) && status == 200) {
@@ -170,11 +170,9 @@ void request_send(struct winrmd_ctx *ctx, int status)
         }
         if (config_bool("soap_trace"))
                 trace_message("response", o.p, o.len);
-        evhttp_add_header(evhttp_request_get_output_headers(ctx->http), "Content-Type",
-                          "application/soap+xml;charset=UTF-8");
-        evbuffer_add(evhttp_request_get_output_buffer(ctx->http), o.p, o.len);
+        conn_reply(ctx->conn, status, status == 200 ? "OK" : "Internal Server Error",
+                   "Content-Type: application/soap+xml;charset=UTF-8\r\n", o.p, o.len);
         sbuf_free(&o);
-        conn_send_reply(ctx->http, status, status == 200 ? "OK" : "Internal Server Error");
         request_free(ctx);
 }
 
@@ -207,14 +205,14 @@ int request_fault_text(struct winrmd_ctx *ctx, enum fault_id id, const char *mes
 void request_send_fault(struct winrmd_ctx *ctx, enum fault_id id, const char *message)
 {
         if (request_reply_begin(ctx, fault_action(id)) < 0 || request_fault_text(ctx, id, message) < 0) {
-                request_send_status(ctx, 500, "Internal Server Error");
+                request_send_http(ctx, 500, "Internal Server Error", NULL);
                 return;
         }
         request_send(ctx, 500);
 }
 
-void request_send_status(struct winrmd_ctx *ctx, int status, const char *reason)
+void request_send_http(struct winrmd_ctx *ctx, int status, const char *reason, const char *headers)
 {
-        conn_send_reply(ctx->http, status, reason);
+        conn_reply(ctx->conn, status, reason, headers, NULL, 0);
         request_free(ctx);
 }

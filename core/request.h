@@ -14,8 +14,9 @@
 
 #define WRITER_DEPTH 32
 
-struct evhttp_request;
-struct listener;
+struct conn;
+struct hp_head;
+struct login;
 struct registered;
 struct config_txn;
 struct event;
@@ -31,8 +32,11 @@ struct str_list {
 };
 
 struct winrmd_ctx {
-        struct evhttp_request *http;
-        const struct listener *lst;
+        struct conn *conn;        /* the connection; NULL once answered */
+        const struct hp_head *head; /* the HTTP request head, the conn's */
+        struct login *login;      /* a password check under way */
+        char pending_user[256];   /* ... for this user */
+        char pending_pass[1024];  /* ... and password (wiped when done) */
         struct env *env;
         enum op op;
         char user[256];           /* "" = nobody (never authorised) */
@@ -80,8 +84,9 @@ struct winrmd_ctx {
 unsigned request_tcp_active(void);
 /* Counts ctx among them (once authenticated on a TCP listener). */
 void request_count_tcp(struct winrmd_ctx *ctx);
-/* A new ctx for req on lst; NULL on OOM.  Free with request_free(). */
-struct winrmd_ctx *request_new(struct evhttp_request *req, const struct listener *lst);
+/* A new ctx for the request held by c; NULL on OOM.  Free with
+ * request_free() (each request_send*() does). */
+struct winrmd_ctx *request_new(struct conn *c);
 /* Frees everything the ctx owns (env, reply doc, strings, txn). */
 void request_free(struct winrmd_ctx *ctx);
 /* Starts a reply with Action (NULL: Identify's empty header): empties the
@@ -99,8 +104,9 @@ void request_send(struct winrmd_ctx *ctx, int status);
 int request_fault_text(struct winrmd_ctx *ctx, enum fault_id id, const char *message);
 /* Sends fault id (message NULL = standard) and frees ctx. */
 void request_send_fault(struct winrmd_ctx *ctx, enum fault_id id, const char *message);
-/* Sends a bare HTTP status with an empty body and frees ctx. */
-void request_send_status(struct winrmd_ctx *ctx, int status, const char *reason);
+/* Sends a bare HTTP status with an empty body and extra headers
+ * ("Name: value\r\n" lines, or NULL), and frees ctx. */
+void request_send_http(struct winrmd_ctx *ctx, int status, const char *reason, const char *headers);
 /* Keeps a copy of s for the life of ctx; returns it (NULL on OOM). */
 const char *request_keep(struct winrmd_ctx *ctx, const char *s);
 

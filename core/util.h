@@ -33,7 +33,9 @@ void new_guid(char out[37]);
 /* Overwrites n bytes at p in a way the compiler keeps. */
 void wipe(void *p, size_t n);
 
-
+/* The length (1-4) of the well-formed UTF-8 sequence at p[0..n), its code
+ * point in *cp; 0 when the bytes there are not UTF-8. */
+size_t utf8_seq(const unsigned char *p, size_t n, uint32_t *cp);
 
 /* Copies the next word of a comma/space separated list at *p into out
  * (truncated to n-1) and advances *p; false at the end. */

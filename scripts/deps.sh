@@ -5,7 +5,7 @@ export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends \
         build-essential autoconf automake libtool pkg-config \
-        libevent-dev libgnutls28-dev gnutls-bin nettle-dev libxml2-dev libxml2-utils uuid-dev \
+        libevent-dev libhttp-parser-dev libgnutls28-dev gnutls-bin nettle-dev libxml2-dev libxml2-utils uuid-dev \
         libpam0g-dev libpam-wrapper libnss-wrapper check \
         python3 python3-winrm python3-lxml curl valgrind clang libclang-rt-14-dev \
         iproute2 procps wrk >/dev/null

@@ -6,8 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/queue.h>
-#include <event2/http.h>
-#include <event2/keyvalq_struct.h>
 
 #include "auth.h"
 #include "config.h"
@@ -206,25 +204,48 @@ static void set(const char *key, const char *value)
         config_txn_free(t);
 }
 
+/* The number of WWW-Authenticate lines offered on transport; the first
+ * one's value in *first. */
 static int challenges(const char *transport, const char **first)
 {
         static char copy[128];
-        struct evkeyvalq h;
+        char buf[512];
         int n = 0;
 
-        TAILQ_INIT(&h);
-        auth_add_challenges(&h, transport);
+        auth_challenges(transport, buf, sizeof(buf));
         copy[0] = '\0';
-        for (struct evkeyval *kv = h.tqh_first; kv; kv = kv->next.tqe_next) {
-                ck_assert_str_eq(kv->key, "WWW-Authenticate");
+        for (char *line = buf, *end; (end = strstr(line, "\r\n")); line = end + 2) {
+                static const char name[] = "WWW-Authenticate: ";
+                ck_assert(!strncmp(line, name, sizeof(name) - 1));
                 if (!n)
-                        snprintf(copy, sizeof(copy), "%s", kv->value);
+                        snprintf(copy, sizeof(copy), "%.*s", (int)(end - line - (sizeof(name) - 1)),
+                                 line + sizeof(name) - 1);
                 n++;
         }
-        evhttp_clear_headers(&h);
         *first = copy;
         return n;
 }
+
+START_TEST(cache)
+{
+        bool admin = false;
+
+        config_free();
+        ck_assert(!auth_cache_lookup("alice", "pw", &admin));
+        auth_cache_store("alice", "pw", true);
+        ck_assert(auth_cache_lookup("alice", "pw", &admin));
+        ck_assert(admin);
+        ck_assert(!auth_cache_lookup("alice", "pW", &admin));
+        ck_assert(!auth_cache_lookup("alic", "epw", &admin));  /* the user/password boundary counts */
+        ck_assert(!auth_cache_lookup("bob", "pw", &admin));
+        auth_cache_clear();
+        ck_assert(!auth_cache_lookup("alice", "pw", &admin));
+        set("service.auth_cache_ms", "0");
+        auth_cache_store("alice", "pw", false);
+        ck_assert(!auth_cache_lookup("alice", "pw", &admin));
+        config_free();
+}
+END_TEST
 
 START_TEST(policy)
 {
@@ -273,6 +294,7 @@ Suite *auth_suite(void)
         suite_add_tcase(s, tc);
 
         tcase_add_test(pol, policy);
+        tcase_add_test(pol, cache);
         suite_add_tcase(s, pol);
         return s;
 }

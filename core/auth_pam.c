@@ -1,0 +1,64 @@
+/* auth_pam.c - a PAM conversation that answers every prompt with the
+ * password it was given, and nothing else. */
+#include "autoconfig.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <security/pam_appl.h>
+
+#include "auth_pam.h"
+#include "util.h"
+
+struct conv_data {
+        const char *pass;
+};
+
+static int conv(int n, const struct pam_message **msg, struct pam_response **resp, void *arg)
+{
+        struct conv_data *d = arg;
+        struct pam_response *r;
+
+        if (n <= 0 || n > PAM_MAX_NUM_MSG)
+                return PAM_CONV_ERR;
+        r = calloc((size_t)n, sizeof(*r));
+        if (!r)
+                return PAM_BUF_ERR;
+        for (int i = 0; i < n; i++) {
+                if (msg[i]->msg_style == PAM_PROMPT_ECHO_OFF || msg[i]->msg_style == PAM_PROMPT_ECHO_ON) {
+                        r[i].resp = strdup(d->pass);
+                        if (!r[i].resp)
+                                goto fail;
+                }
+        }
+        *resp = r;
+        return PAM_SUCCESS;
+fail:
+        for (int i = 0; i < n; i++) {
+                if (r[i].resp) {
+                        wipe(r[i].resp, strlen(r[i].resp));
+                        free(r[i].resp);
+                }
+        }
+        free(r);
+        return PAM_BUF_ERR;
+}
+
+int auth_pam_check(const char *user, const char *pass, const char *rhost)
+{
+        struct conv_data d = { pass };
+        struct pam_conv c = { conv, &d };
+        pam_handle_t *h = NULL;
+        int r;
+
+        r = pam_start("winrmd", user, &c, &h);
+        if (r != PAM_SUCCESS)
+                return -EIO;
+        if (rhost && *rhost)
+                (void)pam_set_item(h, PAM_RHOST, rhost);
+        r = pam_authenticate(h, PAM_SILENT | PAM_DISALLOW_NULL_AUTHTOK);
+        if (r == PAM_SUCCESS)
+                r = pam_acct_mgmt(h, PAM_SILENT | PAM_DISALLOW_NULL_AUTHTOK);
+        pam_end(h, r);
+        return r == PAM_SUCCESS ? 0 : -EACCES;
+}

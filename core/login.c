@@ -1,0 +1,233 @@
+/* login.c - password checks sent to the privileged monitor.
+ *
+ * Checks wait in a queue (at most QUEUE_MAX) until one of the
+ * Service max_logins slots is free; a peer address may have at most
+ * max_logins_per_peer checks queued or under way.  Answers come back on the
+ * monitor socket, matched by sequence number.  Passwords are wiped as soon
+ * as they are sent or dropped. */
+#include "autoconfig.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#include <event2/event.h>
+
+#include "config.h"
+#include "event.h"
+#include "log.h"
+#include "login.h"
+#include "monitor.h"
+#include "util.h"
+
+#define QUEUE_MAX 256
+
+struct login {
+        struct login *next;
+        uint32_t seq;
+        login_done_fn done;         /* NULL once cancelled */
+        void *arg;
+        char peer[64];
+        struct mon_auth msg;        /* what is sent; the password wiped after */
+};
+
+static int mon_fd = -1;
+static struct event *mon_ev;
+static void (*on_lost)(void);
+static struct login *queue, **queue_tail = &queue;
+static struct login *sent;
+static unsigned n_queued, n_sent;
+static uint32_t next_seq = 1;
+
+static void login_free(struct login *l)
+{
+        wipe(l, sizeof(*l));
+        free(l);
+}
+
+static unsigned count_peer(const char *peer)
+{
+        unsigned n = 0;
+
+        for (struct login *l = queue; l; l = l->next)
+                n += !strcmp(l->peer, peer);
+        for (struct login *l = sent; l; l = l->next)
+                n += !strcmp(l->peer, peer);
+        return n;
+}
+
+/* Sends queued checks while slots are free. */
+static void pump(void)
+{
+        unsigned max = (unsigned)config_long("service.max_logins");
+
+        while (queue && n_sent < max) {
+                struct login *l = queue;
+
+                if (send(mon_fd, &l->msg, sizeof(l->msg), MSG_DONTWAIT | MSG_NOSIGNAL) < 0)
+                        return;         /* full: the next answer pumps again; gone: the read sees it */
+                wipe(l->msg.pass, sizeof(l->msg.pass));
+                queue = l->next;
+                if (!queue)
+                        queue_tail = &queue;
+                n_queued--;
+                l->next = sent;
+                sent = l;
+                n_sent++;
+        }
+}
+
+static void fail_all(struct login **list)
+{
+        while (*list) {
+                struct login *l = *list;
+                *list = l->next;
+                if (l->done)
+                        l->done(l->arg, -EIO, false);
+                login_free(l);
+        }
+}
+
+static void monitor_lost(void)
+{
+        log_err("the privileged monitor is gone: password checks fail from now on");
+        event_free(mon_ev);
+        mon_ev = NULL;
+        close(mon_fd);
+        mon_fd = -1;
+        fail_all(&sent);
+        fail_all(&queue);
+        queue_tail = &queue;
+        n_sent = n_queued = 0;
+        if (on_lost)
+                on_lost();
+}
+
+static void answered(const struct mon_result *m)
+{
+        for (struct login **p = &sent; *p; p = &(*p)->next) {
+                struct login *l = *p;
+                if (l->seq != m->seq)
+                        continue;
+                *p = l->next;
+                n_sent--;
+                if (l->done)
+                        l->done(l->arg, m->result, m->is_admin != 0);
+                login_free(l);
+                return;
+        }
+}
+
+static void on_monitor(evutil_socket_t fd, short what, void *arg)
+{
+        for (;;) {
+                struct mon_result m;
+                ssize_t n = recv(fd, &m, sizeof(m), MSG_DONTWAIT);
+
+                if (n < 0 && (errno == EAGAIN || errno == EINTR))
+                        break;
+                if (n <= 0) {
+                        monitor_lost();
+                        return;
+                }
+                if (n == (ssize_t)sizeof(m) && m.type == MON_AUTH_RESULT)
+                        answered(&m);
+        }
+        pump();
+}
+
+int login_init(int fd, void (*lost)(void))
+{
+        mon_ev = event_new(event_loop_base(), fd, EV_READ | EV_PERSIST, on_monitor, NULL);
+        if (!mon_ev || event_add(mon_ev, NULL) < 0) {
+                if (mon_ev)
+                        event_free(mon_ev);
+                mon_ev = NULL;
+                close(fd);
+                return -ENOMEM;
+        }
+        mon_fd = fd;
+        on_lost = lost;
+        return 0;
+}
+
+void login_shutdown(void)
+{
+        struct login **lists[] = { &queue, &sent };
+
+        for (size_t i = 0; i < ARRAY_SIZE(lists); i++) {
+                while (*lists[i]) {
+                        struct login *l = *lists[i];
+                        *lists[i] = l->next;
+                        login_free(l);
+                }
+        }
+        queue_tail = &queue;
+        n_sent = n_queued = 0;
+        if (mon_ev)
+                event_free(mon_ev);
+        mon_ev = NULL;
+        if (mon_fd >= 0)
+                close(mon_fd);
+        mon_fd = -1;
+}
+
+int login_start(const char *user, const char *pass, const char *peer,
+                login_done_fn done, void *arg, struct login **ret)
+{
+        struct login *l;
+
+        if (mon_fd < 0)
+                return -EIO;
+        if (n_queued >= QUEUE_MAX || count_peer(peer) >= (unsigned)config_long("service.max_logins_per_peer"))
+                return -EAGAIN;
+        l = calloc(1, sizeof(*l));
+        if (!l)
+                return -ENOMEM;
+        l->seq = next_seq++;
+        l->done = done;
+        l->arg = arg;
+        snprintf(l->peer, sizeof(l->peer), "%s", peer);
+        l->msg.type = MON_AUTH_PASSWORD;
+        l->msg.seq = l->seq;
+        snprintf(l->msg.user, sizeof(l->msg.user), "%s", user);
+        snprintf(l->msg.pass, sizeof(l->msg.pass), "%s", pass);
+        snprintf(l->msg.rhost, sizeof(l->msg.rhost), "%s", peer);
+        snprintf(l->msg.admin_groups, sizeof(l->msg.admin_groups), "%s",
+                 config_get("service.admin_groups"));
+        *queue_tail = l;
+        queue_tail = &l->next;
+        n_queued++;
+        *ret = l;
+        pump();
+        return 0;
+}
+
+void login_cancel(struct login *l)
+{
+        for (struct login **p = &queue; *p; p = &(*p)->next) {
+                if (*p == l) {
+                        *p = l->next;
+                        if (queue_tail == &l->next)
+                                queue_tail = p;
+                        n_queued--;
+                        login_free(l);
+                        return;
+                }
+        }
+        /* under way: its answer is read and dropped */
+        l->done = NULL;
+        l->arg = NULL;
+}
+
+unsigned login_in_flight(void)
+{
+        return n_sent;
+}
+
+unsigned login_queued(void)
+{
+        return n_queued;
+}

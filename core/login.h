@@ -1,0 +1,34 @@
+/* login.h - password checks off the event loop: each goes to the
+ * privileged monitor and its answer comes back as a callback.  Bounded per
+ * peer address and in total, so that a flood of wrong passwords (each one
+ * slowed by pam_faildelay) delays no one but its sender. */
+#ifndef WINRMD_LOGIN_H
+#define WINRMD_LOGIN_H
+
+#include <stdbool.h>
+
+struct login;
+
+/* The answer: 0 (valid; is_admin set), -EACCES (refused), -EIO or
+ * -ETIMEDOUT (PAM failed or hung), -EAGAIN (the monitor is saturated). */
+typedef void (*login_done_fn)(void *arg, int result, bool is_admin);
+
+/* Connects the loop to the monitor's socket fd (taken over); lost() runs
+ * if the monitor goes away (every check under way fails with -EIO). */
+int login_init(int monitor_fd, void (*lost)(void));
+/* Stops: pending checks are dropped without callbacks; the socket closes. */
+void login_shutdown(void);
+/* Starts checking user/pass for a client at peer; done(arg, ...) runs
+ * later from the loop, never from inside this call.  0 with *ret set (a
+ * handle for login_cancel() until done runs), -EAGAIN when the peer or the
+ * daemon has too many checks under way, -EIO without a monitor.  pass is
+ * copied and wiped after use. */
+int login_start(const char *user, const char *pass, const char *peer,
+                login_done_fn done, void *arg, struct login **ret);
+/* Forgets a check whose client went away: done will not run. */
+void login_cancel(struct login *l);
+/* Checks under way (sent to the monitor) and waiting for a slot. */
+unsigned login_in_flight(void);
+unsigned login_queued(void);
+
+#endif
