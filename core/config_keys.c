@@ -14,6 +14,9 @@
 #include "sddl.h"
 #include "util.h"
 
+/* URLPrefix: one or more path segments of unreserved characters, none of
+ * them empty, "." or ".." (clients normalise those away, and the listener
+ * would then be unreachable). */
 static int check_url_prefix(const char *v)
 {
         if (!*v || strlen(v) > 64)
@@ -21,7 +24,32 @@ static int check_url_prefix(const char *v)
         for (const char *p = v; *p; p++)
                 if (!isalnum((unsigned char)*p) && !strchr("-_.~/", *p))
                         return -EINVAL;
-        return v[0] == '/' ? -EINVAL : 0;
+        for (const char *seg = v; seg;) {
+                const char *slash = strchr(seg, '/');
+                size_t n = slash ? (size_t)(slash - seg) : strlen(seg);
+                if (n == 0 || (n == 1 && seg[0] == '.') || (n == 2 && !strncmp(seg, "..", 2)))
+                        return -EINVAL;
+                seg = slash ? slash + 1 : NULL;
+        }
+        return 0;
+}
+
+/* An integer as the store and the configuration resource take it:
+ * decimal digits, no sign, no blanks, no leading zero. */
+static int check_int(const char *v, long min, long max)
+{
+        long l;
+
+        if (!*v || strspn(v, "0123456789") != strlen(v) || (v[0] == '0' && v[1]) || strlen(v) > 19)
+                return -EINVAL;
+        return parse_long(v, min, max, &l) < 0 ? -EINVAL : 0;
+}
+
+/* xs:boolean as WinRM takes it: true, false, 1 or 0 (any case), nothing else. */
+static int check_bool(const char *v)
+{
+        return (!ascii_casecmp(v, "true") || !ascii_casecmp(v, "false") || !strcmp(v, "1") ||
+                !strcmp(v, "0")) ? 0 : -EINVAL;
 }
 
 static int check_word_list(const char *v)
@@ -221,14 +249,11 @@ static int lookup(const char *name)
 
 int ckey_check(const struct key_def *k, const char *v)
 {
-        long l;
-        bool b;
-
         switch (k->type) {
         case T_INT:
-                return parse_long(v, k->min, k->max, &l) < 0 ? -EINVAL : 0;
+                return check_int(v, k->min, k->max);
         case T_BOOL:
-                return parse_bool(v, &b);
+                return check_bool(v);
         case T_STRING:
                 if (strchr(v, '\n') || strchr(v, '\r'))
                         return -EINVAL;

@@ -134,11 +134,12 @@ static void conn_free(struct conn *c)
         free(c);
 }
 
-/* Ends c now; a held request is handed back to the handler first. */
+/* Ends c now; a request the handler has (held, or whose body is being
+ * read) is handed back to it first. */
 static void drop(struct conn *c, const char *why)
 {
         log_debug("connection from %s closed: %s", c->peer, why);
-        if (c->state == CS_HELD && handler)
+        if ((c->state == CS_HELD || c->data) && handler)
                 handler->abort(c);
         conn_free(c);
 }

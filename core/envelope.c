@@ -354,6 +354,21 @@ static xmlDoc *parse_hardened(const char *buf, size_t len, bool *had_dtd)
         return doc;
 }
 
+xmlDoc *env_parse_xml(const char *buf, size_t len)
+{
+        bool had_dtd = false;
+        xmlDoc *doc;
+
+        if (len == 0 || len > 0x7fffffff)
+                return NULL;
+        doc = parse_hardened(buf, len, &had_dtd);
+        if (doc && !tree_within_limits(xmlDocGetRootElement(doc))) {
+                xmlFreeDoc(doc);
+                doc = NULL;
+        }
+        return doc;
+}
+
 int env_parse(const char *buf, size_t len, struct env **ret, struct env_error *err)
 {
         struct env *e;

@@ -46,6 +46,10 @@ struct env_error {
 /* Parses buf[0..len) (UTF-8 or BOM-marked UTF-16).  On success *ret owns a new
  * env (free with env_free()); on failure returns -EINVAL and fills err. */
 int env_parse(const char *buf, size_t len, struct env **ret, struct env_error *err);
+/* Parses buf[0..len) as env_parse() does (no DTD, no entities, the depth and
+ * node limits) without reading it as an envelope: a new document (free with
+ * xmlFreeDoc()), or NULL when it is not acceptable XML. */
+xmlDoc *env_parse_xml(const char *buf, size_t len);
 /* Frees the parser context kept between requests (at exit). */
 void env_parser_free(void);
 /* Frees an env and its document; NULL is fine. */

@@ -107,6 +107,32 @@ static const char *h_node_text(winrmd_ctx *c, const winrmd_node *n)
         return kept;
 }
 
+static const char *h_node_text_exact(winrmd_ctx *c, const winrmd_node *n)
+{
+        xmlChar *t;
+        const char *kept;
+
+        if (!n)
+                return NULL;
+        t = xmlNodeGetContent((const xmlNode *)n);
+        kept = request_keep(c, t ? (const char *)t : "");
+        xmlFree(t);
+        return kept;
+}
+
+static const char *h_node_attr_name(const winrmd_node *n, size_t i, const char **ns)
+{
+        const xmlAttr *a = n ? ((const xmlNode *)n)->properties : NULL;
+
+        for (; a && i > 0; i--)
+                a = a->next;
+        if (!a)
+                return NULL;
+        if (ns)
+                *ns = a->ns && a->ns->href ? (const char *)a->ns->href : "";
+        return (const char *)a->name;
+}
+
 static const char *h_node_attr(winrmd_ctx *c, const winrmd_node *n, const char *name)
 {
         xmlChar *v;
@@ -422,6 +448,8 @@ static const winrmd_host table = {
         .listener_set = hl_set,
         .listener_remove = hl_remove,
         .listener_bound = hl_bound,
+        .node_text_exact = h_node_text_exact,
+        .node_attr_name = h_node_attr_name,
 };
 
 const winrmd_host *host_table(void)

@@ -1,105 +1,55 @@
-/* trace.c - redacted SOAP tracing. */
+/* trace.c - SoapTraceEnabled: whole messages in the log, secrets masked.
+ *
+ * Masking works on the parsed tree, never on text: a message is parsed as
+ * requests are (no DTD, no entities, bounded), and serialized again with
+ * the whole content of every secret-named element (and the value of every
+ * secret-named attribute) replaced by "***".  Comments and processing
+ * instructions are dropped.  A message that does not parse is not shown,
+ * only its length: what cannot be parsed cannot be masked. */
 #include "autoconfig.h"
 
-#include <ctype.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
+#include "envelope.h"
 #include "log.h"
+#include "sbuf.h"
 #include "trace.h"
+#include "xmlout.h"
 
-static bool sensitive(const char *name, size_t n)
+static bool sensitive(const xmlChar *name)
 {
         static const char *words[] = { "password", "secret", "credential", "passwd" };
-        char low[64];
+        const char *n = (const char *)name;
 
-        if (n >= sizeof(low))
-                n = sizeof(low) - 1;
-        for (size_t i = 0; i < n; i++)
-                low[i] = (char)tolower((unsigned char)name[i]);
-        low[n] = '\0';
-        if (!strcmp(low, "stream"))
+        if (!strcasecmp(n, "stream"))
                 return true;
         for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
-                if (strstr(low, words[i]))
+                if (strcasestr(n, words[i]))
                         return true;
         return false;
 }
 
-/* Length of the secret text at s[0..n): up to the next tag, counting
- * comments and CDATA sections (which can carry the secret) as text; an
- * unterminated one runs to the end. */
-static size_t secret_len(const char *s, size_t n)
-{
-        size_t i = 0;
-
-        while (i < n) {
-                const char *end, *close;
-                size_t from;
-
-                if (s[i] != '<') {
-                        i++;
-                        continue;
-                }
-                if (n - i >= 9 && !memcmp(s + i, "<![CDATA[", 9)) {
-                        from = i + 9;
-                        close = "]]>";
-                } else if (n - i >= 4 && !memcmp(s + i, "<!--", 4)) {
-                        from = i + 4;
-                        close = "-->";
-                } else {
-                        break;
-                }
-                end = memmem(s + from, n - from, close, 3);
-                i = end ? (size_t)(end - s) + 3 : n;
-        }
-        return i;
-}
-
 char *trace_redact(const char *xml, size_t len)
 {
-        char *out = malloc(len + 1), *o = out;
-        size_t i = 0;
+        xmlDoc *doc = env_parse_xml(xml, len);
+        struct sbuf out = { 0 };
+        char note[96];
 
-        if (!out)
-                return NULL;
-        while (i < len) {
-                const char *name;
-                size_t n = 0;
-                bool mask;
-
-                if (xml[i] != '<' || i + 1 >= len || xml[i + 1] == '/' || xml[i + 1] == '?' ||
-                    xml[i + 1] == '!') {
-                        *o++ = xml[i++];
-                        continue;
-                }
-                /* a start tag: find its local name */
-                name = xml + i + 1;
-                while (name + n < xml + len && !isspace((unsigned char)name[n]) &&
-                       name[n] != '>' && name[n] != '/')
-                        n++;
-                {
-                        const char *colon = memchr(name, ':', n);
-                        size_t ln = colon ? n - (size_t)(colon + 1 - name) : n;
-                        mask = sensitive(colon ? colon + 1 : name, ln);
-                }
-                while (i < len && xml[i] != '>')
-                        *o++ = xml[i++];
-                if (i < len)
-                        *o++ = xml[i++];
-                if (!mask || (i >= 2 && xml[i - 2] == '/'))
-                        continue;
-                if (i < len) {
-                        /* "***" may be longer than what it hides: keep within len */
-                        size_t k = secret_len(xml + i, len - i), stars = k < 3 ? k : 3;
-                        memcpy(o, "***", stars);
-                        o += stars;
-                        i += k;
-                }
+        if (!doc) {
+                snprintf(note, sizeof(note), "[%zu bytes that are not well-formed XML: not shown]", len);
+                return strdup(note);
         }
-        *o = '\0';
-        return out;
+        if (xmlout_append_masked(xmlDocGetRootElement(doc), &out, sensitive) < 0 ||
+            sbuf_add(&out, "", 1) < 0) {
+                sbuf_free(&out);
+                out.p = NULL;
+        }
+        xmlFreeDoc(doc);
+        return out.p;
 }
 
 void trace_message(const char *direction, const char *xml, size_t len)

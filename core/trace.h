@@ -4,9 +4,12 @@
 
 #include <stddef.h>
 
-/* Returns a new copy of xml[0..len) in which the text of every element whose
- * local name contains "password", "secret" or "credential" (any case), and of
- * every shell Stream, is replaced by "***".  Caller frees; NULL on OOM. */
+/* Returns xml[0..len) parsed and written again with the whole content of
+ * every element whose local name contains "password", "passwd", "secret" or
+ * "credential" (any case) or is a shell Stream, and the value of every
+ * attribute so named, replaced by "***"; comments and processing
+ * instructions dropped.  Text that does not parse gives a note with its
+ * length only.  Caller frees; NULL on OOM. */
 char *trace_redact(const char *xml, size_t len);
 /* Logs one message (direction "request"/"response"), redacted. */
 void trace_message(const char *direction, const char *xml, size_t len);

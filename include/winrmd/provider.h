@@ -229,6 +229,14 @@ typedef struct winrmd_host {
         /* Writes the addresses record i listens on now, space-separated, into
          * buf; returns how many. */
         size_t (*listener_bound)(const winrmd_ctx *ctx, size_t i, char *buf, size_t len);
+
+        /* --- walking the body, continued --- */
+        /* Text content of an element exactly as sent, blanks included
+         * (node_text() trims them); owned by ctx.  NULL on OOM. */
+        const char *(*node_text_exact)(winrmd_ctx *ctx, const winrmd_node *node);
+        /* Local name of the i-th attribute of node, and its namespace URI in
+         * *ns ("" if none); borrowed.  NULL past the last one. */
+        const char *(*node_attr_name)(const winrmd_node *node, size_t i, const char **ns);
 } winrmd_host;
 
 /* True when the host table h has member m (tables only grow at the end):

@@ -114,6 +114,33 @@ static winrmd_status unknown(winrmd_ctx *ctx, const char *name)
         return host->fault(ctx, WINRMD_E_SCHEMA, msg);
 }
 
+static winrmd_status twice(winrmd_ctx *ctx, const char *name)
+{
+        char msg[512];
+
+        snprintf(msg, sizeof(msg), "The element \"%s\" appears more than once.", name);
+        return host->fault(ctx, WINRMD_E_SCHEMA, msg);
+}
+
+static winrmd_status bad_attribute(winrmd_ctx *ctx, const char *element, const char *attr)
+{
+        char msg[512];
+
+        snprintf(msg, sizeof(msg), "The element \"%s\" has an unrecognized attribute \"%s\".", element, attr);
+        return host->fault(ctx, WINRMD_E_SCHEMA, msg);
+}
+
+/* Only xsi:nil may qualify an element of the configuration. */
+static winrmd_status check_attributes(winrmd_ctx *ctx, const winrmd_node *e)
+{
+        const char *ns, *a;
+
+        for (size_t i = 0; (a = host->node_attr_name(e, i, &ns)); i++)
+                if (strcmp(a, "nil") || strcmp(ns, "http://www.w3.org/2001/XMLSchema-instance"))
+                        return bad_attribute(ctx, host->node_name(e), a);
+        return WINRMD_OK;
+}
+
 static winrmd_status bad_value(winrmd_ctx *ctx, const char *name, const char *text)
 {
         char msg[512];
@@ -183,19 +210,35 @@ static const struct cfg_node *find(const struct cfg_node *nodes, const char *nam
         return NULL;
 }
 
-/* Validates and stages every child of parent against nodes. */
+#define MAX_GROUP 256               /* children of one element in the schema */
+
+/* Validates and stages every child of parent against nodes: each known,
+ * once at most, without attributes but xsi:nil, its value exactly as the
+ * store takes it (no blanks around it). */
 static winrmd_status apply(winrmd_ctx *ctx, const struct cfg_view *v, const winrmd_node *parent,
                            const struct cfg_node *nodes)
 {
+        unsigned char seen[MAX_GROUP / 8] = { 0 };
+
         for (const winrmd_node *e = host->node_child(parent); e; e = host->node_next(e)) {
                 const char *name = host->node_name(e);
                 const struct cfg_node *n = find(nodes, name);
-                const char *text;
+                const char *text, *exact;
+                size_t i;
                 winrmd_status st;
                 bool on;
 
                 if (!n || strcmp(host->node_ns(e), v->ns))
                         return unknown(ctx, name);
+                i = (size_t)(n - nodes);
+                if (i >= MAX_GROUP)
+                        return host->fault(ctx, WINRMD_E_INTERNAL, NULL);
+                if (seen[i / 8] & (1u << (i % 8)))
+                        return twice(ctx, name);
+                seen[i / 8] |= (unsigned char)(1u << (i % 8));
+                st = check_attributes(ctx, e);
+                if (st != WINRMD_OK)
+                        return st;
                 if (n->kind == CFG_GROUP) {
                         st = apply(ctx, v, e, n->children);
                         if (st != WINRMD_OK)
@@ -205,8 +248,11 @@ static winrmd_status apply(winrmd_ctx *ctx, const struct cfg_view *v, const winr
                 if (host->node_child(e))
                         return unknown(ctx, host->node_name(host->node_child(e)));
                 text = host->node_text(ctx, e);
-                if (!text)
+                exact = host->node_text_exact(ctx, e);
+                if (!text || !exact)
                         return host->fault(ctx, WINRMD_E_INTERNAL, NULL);
+                if (strcmp(text, exact))
+                        return bad_value(ctx, name, exact);
                 if (n->kind == CFG_LEAF) {
                         if (host->config_set(ctx, n->key, text) < 0)
                                 return bad_value(ctx, name, text);
@@ -251,6 +297,9 @@ static winrmd_status config_put(winrmd_ctx *ctx)
                 return unknown(ctx, host->node_name(root));
         if (host->node_next(root))
                 return unknown(ctx, host->node_name(host->node_next(root)));
+        st = check_attributes(ctx, root);
+        if (st != WINRMD_OK)
+                return st;
         st = apply(ctx, v, root, v->tree);
         if (st != WINRMD_OK)
                 return st;
@@ -278,7 +327,7 @@ static const winrmd_resource resources[] = {
 
 static int config_load(const winrmd_host *h, void **ret_state)
 {
-        if (!WINRMD_HOST_HAS(h, config_value))
+        if (!WINRMD_HOST_HAS(h, node_attr_name))
                 return -1;
         host = h;
         *ret_state = NULL;

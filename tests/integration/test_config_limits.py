@@ -25,7 +25,7 @@ import harness
 from harness import (ADMIN_PASS, ADMIN_USER, CANARY, E_ENUMERATE, E_PULL, IDENTIFY, NS, PLAIN_BASIC,
                      PLAIN_PASS, PLAIN_USER, SLOW, SOAP_CT, T_GET, basic, envelope,
                      new_message_id, raw_exchange, request, wait_until)
-from test_config_resource import (CUR, LEGACY_URI, ConfigCase, current_put, legacy_put, nest, walk,
+from test_config_resource import (CUR, LEGACY_URI, ConfigCase, current_put, legacy_put, nest, nest_many, walk,
                                   with_max_envelope, with_timeout)
 
 DEFAULT_SDDL = "O:NSG:BAD:P(A;;GA;;;BA)S:P(AU;FA;GA;;;WD)(AU;SA;GWGX;;;WD)"
@@ -51,8 +51,9 @@ class LiveCase(ConfigCase):
 class EnvelopeAndTimeoutTest(LiveCase):
 
     def test_max_envelope_kb_limits_request_bodies(self):
-        big = legacy_put("".join(nest("MaxBatchItems", 30) for _ in range(1000)))       # ~40 KB
-        small = legacy_put("".join(nest("MaxBatchItems", 31) for _ in range(400)))      # ~16 KB
+        # padded with a comment: an element may appear once only
+        big = legacy_put("<!--%s-->" % ("x" * 38000) + nest("MaxBatchItems", 30))       # ~40 KB
+        small = legacy_put("<!--%s-->" % ("x" * 15000) + nest("MaxBatchItems", 31))     # ~16 KB
         self.assertGreater(len(big), 36 * 1024)
         self.assertLess(len(small), 31 * 1024)
         self.restore("MaxEnvelopeSizekb", 50)
@@ -78,10 +79,10 @@ class EnvelopeAndTimeoutTest(LiveCase):
         sddl = "O:NSG:BAD:P(A;;GA;;;BA)" + "".join(
             "(A;;GR;;;S-1-5-21-1234567890-1234567890-1234567890-%d)" % (1000 + i) for i in range(60))
         self.addCleanup(lambda: self.put_ok(current_put(
-            nest("Client/TrustedHosts", "") + nest("Service/RootSDDL", DEFAULT_SDDL) +
-            nest("Service/IPv4Filter", "*") + nest("Service/IPv6Filter", "*"))))
-        self.put_ok(current_put(nest("Client/TrustedHosts", "h" * 512) + nest("Service/RootSDDL", sddl) +
-                                nest("Service/IPv4Filter", "1" * 1024) + nest("Service/IPv6Filter", "2" * 1024)))
+            nest_many(("Client/TrustedHosts", ""), ("Service/RootSDDL", DEFAULT_SDDL),
+                      ("Service/IPv4Filter", "*"), ("Service/IPv6Filter", "*")))))
+        self.put_ok(current_put(nest_many(("Client/TrustedHosts", "h" * 512), ("Service/RootSDDL", sddl),
+                                          ("Service/IPv4Filter", "1" * 1024), ("Service/IPv6Filter", "2" * 1024))))
         resp = self.post_tcp(with_max_envelope(envelope(T_GET, CUR), 8192))
         fault = self.assertFault(resp, ENCODING_LIMIT)
         self.assertDetail(fault, "MaxEnvelopeSize")
@@ -103,12 +104,12 @@ class EnvelopeAndTimeoutTest(LiveCase):
         sddl = "O:NSG:BAD:P(A;;GA;;;BA)" + "".join(
             "(A;;GR;;;S-1-5-21-1234567890-1234567890-1234567890-%d)" % (1000 + i) for i in range(60))
         self.addCleanup(lambda: self.put_ok(current_put(
-            nest("Client/TrustedHosts", "") + nest("Service/RootSDDL", DEFAULT_SDDL) +
-            nest("Service/IPv4Filter", "*") + nest("Service/IPv6Filter", "*"))))
+            nest_many(("Client/TrustedHosts", ""), ("Service/RootSDDL", DEFAULT_SDDL),
+                      ("Service/IPv4Filter", "*"), ("Service/IPv6Filter", "*")))))
         before = self.snapshot()
         resp = self.post_unix(with_max_envelope(current_put(
-            nest("Client/TrustedHosts", "h" * 512) + nest("Service/RootSDDL", sddl) +
-            nest("Service/IPv4Filter", "1" * 1024) + nest("Service/IPv6Filter", "2" * 1024)), 8192))
+            nest_many(("Client/TrustedHosts", "h" * 512), ("Service/RootSDDL", sddl),
+                      ("Service/IPv4Filter", "1" * 1024), ("Service/IPv6Filter", "2" * 1024))), 8192))
         self.assertDetail(self.assertFault(resp, ENCODING_LIMIT), "MaxEnvelopeSize")
         self.assertUnchanged(before)
         # with room for the reply the same Put goes through
