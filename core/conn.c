@@ -6,6 +6,9 @@
  *          working): nothing is read, a hang-up is watched for;
  *   WRITE  the reply is being sent: the next request is read once less
  *          than WRITE_LOWAT bytes of it remain unsent.
+ *   LINGER after a last reply: our side is shut down, what the client still
+ *          sends is read and dropped for a moment, so that closing does not
+ *          reset the connection before the client read the reply.
  * So a client has one request in flight: pipelining is served in order and
  * a client that never reads its replies stops being read.  The input
  * buffer holds at most a head's worth (the read high-water mark), the
@@ -45,8 +48,10 @@
 #define DRAIN_MAX (64 * 1024)     /* a refused request's body we skip */
 #define UNIX_MAX 32               /* control-socket connections */
 #define FD_RESERVE 64             /* descriptors kept for everything else */
+#define LINGER_MS 2000            /* reading what follows a last reply */
+#define LINGER_MAX (256 * 1024)
 
-enum conn_state { CS_READ, CS_HELD, CS_WRITE };
+enum conn_state { CS_READ, CS_HELD, CS_WRITE, CS_LINGER };
 
 struct conn {
         struct conn *prev, *next;   /* oldest first */
@@ -65,6 +70,7 @@ struct conn {
         bool in_process;            /* process() is on the stack */
         bool have_uid;
         uid_t uid;
+        size_t lingered;            /* bytes dropped while lingering */
         void *data;
         char peer[INET6_ADDRSTRLEN];
         bool local;
@@ -258,7 +264,29 @@ static void process(struct conn *c)
 
 static void on_read(struct bufferevent *bev, void *arg)
 {
-        process(arg);
+        struct conn *c = arg;
+        struct evbuffer *in = bufferevent_get_input(bev);
+
+        if (c->state != CS_LINGER) {
+                process(c);
+                return;
+        }
+        c->lingered += evbuffer_get_length(in);
+        evbuffer_drain(in, evbuffer_get_length(in));
+        if (c->lingered > LINGER_MAX)
+                drop(c, "reply sent, connection: close");
+}
+
+/* The last reply is out: shut our side, read and drop what still comes. */
+static void linger(struct conn *c)
+{
+        struct timeval tv = { LINGER_MS / 1000, (LINGER_MS % 1000) * 1000 };
+
+        c->state = CS_LINGER;
+        (void)shutdown(bufferevent_getfd(c->bev), SHUT_WR);
+        bufferevent_disable(c->bev, EV_WRITE);
+        bufferevent_enable(c->bev, EV_READ);
+        evtimer_add(c->deadline, &tv);
 }
 
 /* Output drained below the low-water mark: the next request, or the end. */
@@ -270,7 +298,7 @@ static void on_write(struct bufferevent *bev, void *arg)
                 return;
         if (c->closing) {
                 if (evbuffer_get_length(bufferevent_get_output(bev)) == 0)
-                        drop(c, "reply sent, connection: close");
+                        linger(c);
                 return;
         }
         if (c->skipping) {
@@ -289,7 +317,8 @@ static void on_event(struct bufferevent *bev, short what, void *arg)
         struct conn *c = arg;
 
         if (what & BEV_EVENT_EOF)
-                drop(c, c->started ? "end of file in a request" : "end of file");
+                drop(c, c->state == CS_LINGER ? "reply sent, connection: close" :
+                        c->started ? "end of file in a request" : "end of file");
         else if (what & BEV_EVENT_ERROR)
                 drop(c, strerror(EVUTIL_SOCKET_ERROR()));
 }
@@ -300,14 +329,19 @@ static void on_deadline(evutil_socket_t fd, short what, void *arg)
 
         if (c->state == CS_HELD)
                 return;
-        drop(c, c->state == CS_WRITE ? "reply not taken in time" :
+        drop(c, c->state == CS_LINGER ? "reply sent, connection: close" :
+                c->state == CS_WRITE ? "reply not taken in time" :
                 c->started ? "request not completed in time" : "idle");
 }
 
-/* The oldest connection that never authenticated (whatever it did so
- * far), else the oldest idle one; never one whose request is served. */
+/* A connection that is only lingering, else the oldest that never
+ * authenticated (whatever it did so far), else the oldest idle one; never
+ * one whose request is served. */
 static struct conn *victim(bool want_unix)
 {
+        for (struct conn *c = oldest; c; c = c->next)
+                if (c->is_unix == want_unix && c->state == CS_LINGER)
+                        return c;
         for (struct conn *c = oldest; c; c = c->next)
                 if (c->is_unix == want_unix && !c->authenticated)
                         return c;

@@ -163,6 +163,18 @@ static bool root_sddl_allows(const struct winrmd_ctx *ctx)
         return sddl_allows(&s, &who, right_for(ctx->op));
 }
 
+/* Who asks, for which resource: what an enumeration context is bound to.
+ * A Pull or Release names its resource as the Enumerate did (or names one
+ * no provider serves: then no context matches). */
+static struct enumctx_owner owner_of(const struct winrmd_ctx *ctx)
+{
+        struct enumctx_owner o = { ctx->user, ctx->is_admin, ctx->res };
+
+        if (!o.resource)
+                o.resource = plugin_find(ctx->env->resource_uri);
+        return o;
+}
+
 /* Hands the items the provider wrote to a new context and answers. */
 static void finish_enumerate(struct winrmd_ctx *ctx)
 {
@@ -170,12 +182,13 @@ static void finish_enumerate(struct winrmd_ctx *ctx)
         bool optimize = xml_child(e, NS_WSMAN, "OptimizeEnumeration") != NULL;
         long max = optimize ? max_elements(e, NS_WSMAN) : 0;
         struct sbuf *o = &ctx->body;
+        struct enumctx_owner who = owner_of(ctx);
         char id[48];
         struct enumctx *c;
         bool done = false;
         int r;
 
-        r = enumctx_create(ctx->items, ctx->n_items, ctx->user, dispatch_now_ms(),
+        r = enumctx_create(ctx->items, ctx->n_items, &who, dispatch_now_ms(),
                            config_long("service.enum_timeout_ms"), id);
         if (r < 0) {
                 request_send_fault(ctx, F_QUOTA_LIMIT, "Too many enumeration contexts are open.");
@@ -183,7 +196,7 @@ static void finish_enumerate(struct winrmd_ctx *ctx)
         }
         ctx->items = NULL;
         ctx->n_items = ctx->cap_items = 0;
-        c = enumctx_find(id, ctx->user, dispatch_now_ms());
+        c = enumctx_find(id, &who, dispatch_now_ms());
         sbuf_reset(o);
         sbuf_adds(o, "<n:EnumerateResponse xmlns:n=\"" NS_WSEN "\">");
         if (optimize) {
@@ -246,7 +259,8 @@ static void pull(struct winrmd_ctx *ctx)
         xmlNode *p = ctx->env->body_first;
         xmlNode *cn = xml_child(p, NS_WSEN, "EnumerationContext");
         _cleanup_free_ char *id = cn ? xml_text(cn) : NULL;
-        struct enumctx *c = id ? enumctx_find(id, ctx->user, dispatch_now_ms()) : NULL;
+        struct enumctx_owner who = owner_of(ctx);
+        struct enumctx *c = id && who.resource ? enumctx_find(id, &who, dispatch_now_ms()) : NULL;
         struct sbuf items = { 0 }, *o = &ctx->body;
         long max;
 
@@ -282,7 +296,8 @@ static void release(struct winrmd_ctx *ctx)
 {
         xmlNode *cn = xml_child(ctx->env->body_first, NS_WSEN, "EnumerationContext");
         _cleanup_free_ char *id = cn ? xml_text(cn) : NULL;
-        struct enumctx *c = id ? enumctx_find(id, ctx->user, dispatch_now_ms()) : NULL;
+        struct enumctx_owner who = owner_of(ctx);
+        struct enumctx *c = id && who.resource ? enumctx_find(id, &who, dispatch_now_ms()) : NULL;
 
         if (!c) {
                 request_send_fault(ctx, F_INVALID_ENUM_CONTEXT, NULL);
@@ -390,7 +405,7 @@ void dispatch(struct winrmd_ctx *ctx)
                 return;
         }
         if (!root_sddl_allows(ctx)) {
-                log_warn("user \"%s\" refused by RootSDDL", ctx->user);
+                log_warn("user %s refused by RootSDDL", LQ(ctx->user));
                 request_send_fault(ctx, F_ACCESS_DENIED, NULL);
                 return;
         }

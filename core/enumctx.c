@@ -13,6 +13,8 @@ struct enumctx {
         struct enumctx *next;
         char id[48];
         char user[256];
+        bool admin;
+        const void *resource;
         char **items;
         size_t n, next_item;
         int64_t expires_ms;
@@ -30,21 +32,40 @@ static void ctx_free(struct enumctx *c)
         count--;
 }
 
-int enumctx_create(char **items, size_t n, const char *user, int64_t now_ms,
+/* Whether owner may open one more context now. */
+static bool within_quota(const struct enumctx_owner *o)
+{
+        int mine = 0, others = 0;
+
+        for (struct enumctx *c = head; c; c = c->next) {
+                if (!strcmp(c->user, o->user))
+                        mine++;
+                if (!c->admin)
+                        others++;
+        }
+        if (o->is_admin)
+                return count < ENUMCTX_MAX && mine < ENUMCTX_PER_ADMIN;
+        return count < ENUMCTX_MAX && mine < ENUMCTX_PER_USER &&
+               others < ENUMCTX_MAX - ENUMCTX_ADMIN_RESERVE;
+}
+
+int enumctx_create(char **items, size_t n, const struct enumctx_owner *owner, int64_t now_ms,
                    int64_t timeout_ms, char id[48])
 {
         struct enumctx *c;
         char guid[37];
 
         enumctx_expire(now_ms);
-        if (count >= ENUMCTX_MAX)
+        if (!within_quota(owner))
                 return -E2BIG;
         c = calloc(1, sizeof(*c));
         if (!c)
                 return -ENOMEM;
         new_guid(guid);
         snprintf(c->id, sizeof(c->id), "uuid:%s", guid);
-        snprintf(c->user, sizeof(c->user), "%s", user);
+        snprintf(c->user, sizeof(c->user), "%s", owner->user);
+        c->admin = owner->is_admin;
+        c->resource = owner->resource;
         c->items = items;
         c->n = n;
         c->expires_ms = now_ms + timeout_ms;
@@ -55,11 +76,11 @@ int enumctx_create(char **items, size_t n, const char *user, int64_t now_ms,
         return 0;
 }
 
-struct enumctx *enumctx_find(const char *id, const char *user, int64_t now_ms)
+struct enumctx *enumctx_find(const char *id, const struct enumctx_owner *owner, int64_t now_ms)
 {
         enumctx_expire(now_ms);
         for (struct enumctx *c = head; c; c = c->next)
-                if (!strcmp(c->id, id) && !strcmp(c->user, user))
+                if (!strcmp(c->id, id) && !strcmp(c->user, owner->user) && c->resource == owner->resource)
                         return c;
         return NULL;
 }

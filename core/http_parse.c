@@ -321,14 +321,14 @@ void hp_read_body(struct hp *r, size_t limit, bool keep)
         r->state = HP_BODY;
 }
 
-/* Raw checks of head bytes that http_parser lets through: every LF ends a
- * CRLF, and no line starts with white space (obsolete folding). */
+/* Raw checks of head bytes that http_parser lets through: CR and LF come
+ * only as CRLF, and no line starts with white space (obsolete folding). */
 static bool raw_head_ok(struct hp *r, const char *data, size_t n)
 {
         for (size_t i = 0; i < n; i++) {
                 char c = data[i];
 
-                if (c == '\n' && r->prev != '\r')
+                if ((c == '\n') != (r->prev == '\r'))
                         return false;
                 if ((c == ' ' || c == '\t') && r->prev == '\n' && r->prev2 == '\r')
                         return false;
@@ -369,6 +369,14 @@ size_t hp_feed(struct hp *r, const char *data, size_t len)
         if (HTTP_PARSER_ERRNO(&r->p) == HPE_PAUSED)
                 http_parser_pause(&r->p, 0);
         n = http_parser_execute(&r->p, &settings, data, len);
+        /* the raw checks first, so that where the bytes were split does not
+         * change which refusal is given */
+        if (head && (!raw_head_ok(r, data, n) ||
+                     /* the head ends on the LF it stopped at */
+                     (r->state == HP_HEAD_DONE && (n >= len || data[n] != '\n')))) {
+                (void)fail(r, 400, "Bad Request");
+                return n;
+        }
         if (r->state == HP_ERROR)
                 return n;
         if (HTTP_PARSER_ERRNO(&r->p) != HPE_OK && HTTP_PARSER_ERRNO(&r->p) != HPE_PAUSED) {
@@ -376,10 +384,6 @@ size_t hp_feed(struct hp *r, const char *data, size_t len)
                 return n;
         }
         if (head) {
-                if (!raw_head_ok(r, data, n)) {
-                        (void)fail(r, 400, "Bad Request");
-                        return n;
-                }
                 r->head_bytes += n;
                 if (r->state == HP_HEAD && r->head_bytes > HTTP_MAX_HEAD)
                         (void)fail(r, 431, "Request Header Fields Too Large");

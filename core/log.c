@@ -99,18 +99,33 @@ void log_vmsg(int level, const char *fmt, va_list ap)
 {
         static const char *names[8] = { "emerg", "alert", "crit", "error",
                                         "warning", "notice", "info", "debug" };
-        char line[2048];
+        char small[2048], *line = small;
+        va_list again;
+        int n;
 
         if (level > max_level)
                 return;
         if (journal < 0)
                 journal = getenv("JOURNAL_STREAM") != NULL;
-        vsnprintf(line, sizeof(line), fmt, ap);
+        va_copy(again, ap);
+        n = vsnprintf(small, sizeof(small), fmt, ap);
+        /* a long record (a SOAP trace) is kept whole up to LOG_LINE_MAX */
+        if (n >= (int)sizeof(small)) {
+                size_t len = (size_t)n < LOG_LINE_MAX ? (size_t)n + 1 : LOG_LINE_MAX;
+                char *big = malloc(len);
+                if (big) {
+                        vsnprintf(big, len, fmt, again);
+                        line = big;
+                }
+        }
+        va_end(again);
         one_line(line);
         if (journal)
                 fprintf(stderr, "<%d>%s\n", level, line);
         else
                 fprintf(stderr, "winrmd: %s: %s\n", names[level & 7], line);
+        if (line != small)
+                free(line);
 }
 
 void log_msg(int level, const char *fmt, ...)

@@ -15,6 +15,7 @@ void log_msg(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3
 void log_vmsg(int level, const char *fmt, va_list ap);
 
 #define LOG_QMAX 320
+#define LOG_LINE_MAX (256 * 1024)   /* longer records are cut */
 
 /* s as one quoted token for a log line: "..." with \" and \\ escaped, and
  * control characters (C0, DEL, C1), U+2028/U+2029 and bytes that are not

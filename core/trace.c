@@ -55,8 +55,12 @@ char *trace_redact(const char *xml, size_t len)
 void trace_message(const char *direction, const char *xml, size_t len)
 {
         char *r = trace_redact(xml, len);
+        size_t n = r ? strlen(r) * 4 + 8 : 0;    /* \xNN at the most per byte */
+        char *q = r ? malloc(n) : NULL;
 
-        if (r)
-                log_info("soap trace %s: %s", direction, r);
+        /* the message is the client's text: quoted like any such value */
+        if (q)
+                log_info("soap trace %s: %s", direction, log_quote(q, n, r));
+        free(q);
         free(r);
 }

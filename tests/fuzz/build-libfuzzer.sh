@@ -24,7 +24,7 @@ if [ ! -f "$BUILDDIR/autoconfig.h" ]; then
         exit 1
 fi
 if [ $# -eq 0 ]; then
-        set -- envelope auth_header listener_key sddl trace config
+        set -- envelope auth_header listener_key sddl trace config http_parse
 fi
 
 pkgs="libxml-2.0 libevent nettle uuid"
@@ -32,7 +32,7 @@ san="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-poin
 cflags="-std=c11 -g -O1 -Wall -Wextra -Wno-unused-parameter $san $EXTRA_CFLAGS
         -I$BUILDDIR -I$top/include -I$top/core -DPROVIDERDIR=\"/nonexistent\"
         $(pkg-config --cflags $pkgs)"
-libs="$(pkg-config --libs $pkgs) -lpam -ldl"
+libs="$(pkg-config --libs $pkgs) -lpam -ldl -lhttp_parser"
 
 # the core (everything but main.c), instrumented for coverage, built once
 mkdir -p "$OUT/obj"

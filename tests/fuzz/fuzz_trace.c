@@ -15,7 +15,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
          * canary inside must never be shown */
         static const char pre[] = "<w><Password>CANARY-7f3a", post[] = "</Password></w>";
         size_t n = sizeof(pre) - 1 + size + sizeof(post) - 1;
-        char *in = malloc(size ? size : 1), *wrapped = malloc(n);
+        char *in = calloc(1, size ? size : 1), *wrapped = malloc(n);
         char *out;
 
         if (!in || !wrapped)

@@ -184,8 +184,9 @@ class Daemon:
     plugin_dir defaults to the built providers, prefix is a command that
     runs the daemon (such as ip netns exec NAME)."""
 
-    def __init__(self, config=None, tcp=True, plugin_dir=None, prefix=()):
+    def __init__(self, config=None, tcp=True, plugin_dir=None, prefix=(), pam_auth_first=""):
         self.config = dict(config or {})
+        self.pam_auth_first = pam_auth_first   # PAM "auth" lines before pam_matrix
         self.tcp = tcp
         self.plugin_dir = plugin_dir or provider_dir()
         self.prefix = list(prefix)
@@ -219,7 +220,7 @@ class Daemon:
         passdb = self._write("passdb", "".join(
             "%s:%s:winrmd\n" % (u, pw) for u, _, pw, _ in USERS))
         os.mkdir(os.path.join(self.tmp, "pam.d"))
-        self._write("pam.d/winrmd",
+        self._write("pam.d/winrmd", self.pam_auth_first +
                     "auth required %s passdb=%s\n"
                     "account required %s passdb=%s\n" % (matrix, passdb, matrix, passdb))
         passwd = "root:x:0:0:root:/root:/bin/sh\n" + "".join(
@@ -332,6 +333,26 @@ class Daemon:
 
     def alive(self):
         return self.proc is not None and self.proc.poll() is None
+
+    def rss_kib(self):
+        """The daemon's resident memory in KiB (its own process only)."""
+        try:
+            with open("/proc/%d/status" % self.proc.pid) as f:
+                for line in f:
+                    if line.startswith("VmRSS:"):
+                        return int(line.split()[1])
+        except OSError:
+            pass
+        return -1
+
+    def cpu_seconds(self):
+        """User plus system CPU time the daemon's process has used."""
+        try:
+            with open("/proc/%d/stat" % self.proc.pid) as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        except (OSError, IndexError, ValueError):
+            return -1.0
 
     def open_fds(self):
         try:
@@ -583,6 +604,7 @@ class DaemonTestCase(unittest.TestCase):
     TCP = True
     EXTRA_PROVIDERS = None
     DAEMON_PREFIX = ()
+    PAM_AUTH_FIRST = ""
     daemon = None
     plugin_tmp = None
 
@@ -593,7 +615,7 @@ class DaemonTestCase(unittest.TestCase):
             cls.plugin_tmp = private_provider_dir(cls.EXTRA_PROVIDERS)
         try:
             cls.daemon = Daemon(cls.CONFIG, tcp=cls.TCP, plugin_dir=cls.plugin_tmp,
-                                prefix=cls.DAEMON_PREFIX).start()
+                                prefix=cls.DAEMON_PREFIX, pam_auth_first=cls.PAM_AUTH_FIRST).start()
         except BaseException:
             cls._remove_plugin_tmp()
             raise

@@ -1,5 +1,7 @@
 #!/bin/sh
 # run.sh - the integration suite: the real daemon driven over real sockets.
+# With a directory argument, runs the test_*.py and test_*.sh found there
+# instead (tests/robustness/run.sh does).
 #
 # Runs the Python tests (test_*.py, unittest, Debian's /usr/bin/python3 with
 # python3-winrm and python3-lxml), then every test_*.sh in this directory
@@ -27,7 +29,7 @@ if [ -z "${WINRMD_BUILDDIR:-}" ]; then
         exit 77
 fi
 export WINRMD_BUILDDIR
-dir=$WINRMD_SRCDIR/tests/integration
+dir=${1:-$WINRMD_SRCDIR/tests/integration}
 py=/usr/bin/python3
 
 passed=0

@@ -169,6 +169,16 @@ class SoapTraceTest(LiveCase):
         self.assertNotIn(CANARY, err)
         self.assertNotIn(creds, err)
         self.assertNotIn(off_mid, err)          # before the switch: not traced
+        # issue 8: what hid a secret from text-based masking
+        hidden = []
+        for body in ("<cfg:Password><?x?>%s</cfg:Password>", "<cfg:Password><v>%s</v></cfg:Password>",
+                     '<cfg:Account Password="%s"/>', "<cfg:Password><!-- x -->%s</cfg:Password>",
+                     "<cfg:Password><![CDATA[%s]]></cfg:Password>"):
+            m = new_message_id()
+            hidden.append(m)
+            self.assertFault(self.post_tcp(legacy_put(body % CANARY, message_id=m)))
+        self.assertTrue(wait_until(lambda: all(m in self.daemon.stderr() for m in hidden), 5 * SLOW))
+        self.assertNotIn(CANARY, self.daemon.stderr())
         # off again: no more trace
         self.legacy_set("SoapTraceEnabled", "false")
         late = new_message_id()

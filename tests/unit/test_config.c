@@ -168,7 +168,13 @@ START_TEST(txn_round_trip)
         config_set_watch(watch, &watched);
         t = config_txn_new();
         ck_assert_ptr_nonnull(t);
-        ck_assert_int_eq(config_txn_set(t, "max_envelope_kb", " 500 "), 0);
+        /* one spelling of a number: no blanks, sign or leading zero */
+        ck_assert_int_eq(config_txn_set(t, "max_envelope_kb", " 500 "), -EINVAL);
+        ck_assert_int_eq(config_txn_set(t, "max_envelope_kb", "+500"), -EINVAL);
+        ck_assert_int_eq(config_txn_set(t, "max_envelope_kb", "0500"), -EINVAL);
+        ck_assert_int_eq(config_txn_set(t, "service.allow_unencrypted", " 1"), -EINVAL);
+        ck_assert_int_eq(config_txn_set(t, "client.url_prefix", "a/../b"), -EINVAL);
+        ck_assert_int_eq(config_txn_set(t, "max_envelope_kb", "500"), 0);
         ck_assert_int_eq(config_txn_set(t, "service.allow_unencrypted", "1"), 0);
         ck_assert_int_eq(config_txn_set(t, "service.plain_schemes", "basic"), 0);
         ck_assert_int_eq(config_txn_set(t, "max_timeout_ms", "60000"), 0); /* same as now */

@@ -22,6 +22,9 @@ int main(void)
         srunner_add_suite(sr, lrec_suite());
         srunner_add_suite(sr, trace_suite());
         srunner_add_suite(sr, config_listeners_suite());
+        srunner_add_suite(sr, http_parse_suite());
+        srunner_add_suite(sr, log_suite());
+        srunner_add_suite(sr, enumctx_suite());
         if (!getenv("CK_FORK"))
                 srunner_set_fork_status(sr, CK_FORK);
         srunner_run_all(sr, CK_ENV); /* CK_VERBOSITY=verbose lists every test */

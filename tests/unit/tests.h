@@ -17,6 +17,9 @@ Suite *config_suite(void);
 Suite *sddl_suite(void);
 Suite *lrec_suite(void);
 Suite *trace_suite(void);
+Suite *http_parse_suite(void);
+Suite *log_suite(void);
+Suite *enumctx_suite(void);
 Suite *config_listeners_suite(void);
 
 /* The source tree: $WINRMD_SRCDIR (set by make check), else the configure-time
