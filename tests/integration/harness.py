@@ -242,6 +242,7 @@ class Daemon:
         if VALGRIND:
             cmd = ["valgrind", "--error-exitcode=99", "--leak-check=full",
                    "--show-leak-kinds=definite", "--errors-for-leak-kinds=definite",
+                   "--suppressions=" + os.path.join(srcdir(), "tests", "valgrind.supp"),
                    "-q"] + cmd
         return self.prefix + cmd
 
