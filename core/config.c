@@ -24,6 +24,16 @@
 static char *values[NKEYS];
 static char *listeners[CONFIG_MAX_LISTENERS];
 static size_t n_listeners;
+/* "record = KIND FIELDS" lines, kept as "KIND FIELDS" */
+static char *records[CONFIG_MAX_RECORDS];
+static size_t n_records;
+/* "plugin.P.S = V" lines of settings no loaded provider declared (yet):
+ * kept as they are, checked when a provider declares them, saved back. */
+struct raw_setting {
+        char *key, *value;
+};
+static struct raw_setting raw[CONFIG_MAX_DYNAMIC];
+static size_t n_raw;
 static char *store_path;
 static config_watch_fn watch_fn;
 static void *watch_arg;
@@ -34,6 +44,9 @@ struct config_txn {
         char **lst;               /* staged listener lines, when lst_staged */
         size_t n_lst;
         bool lst_staged;
+        char **rec;               /* staged record lines, when rec_staged */
+        size_t n_rec;
+        bool rec_staged;
 };
 
 static void free_lines(char **l, size_t n)
@@ -55,7 +68,7 @@ const char *config_listener(size_t i)
 /* Parses every line and refuses two that name the same listener. */
 static int check_listener_lines(const char *const *lines, size_t n, size_t *bad)
 {
-        winrmd_listener a, b;
+        struct lrec a, b;
 
         for (size_t i = 0; i < n; i++) {
                 if (lrec_parse(lines[i], &a) < 0) {
@@ -148,12 +161,46 @@ static char *trim(char *s)
         return s;
 }
 
+/* A provider's setting key: "plugin." NAME "." SETTING, letters, digits,
+ * '-', '_' and dots. */
+static bool plugin_key(const char *k)
+{
+        if (strncmp(k, "plugin.", 7) || !strchr(k + 7, '.') || strlen(k) > 160)
+                return false;
+        for (const char *p = k; *p; p++)
+                if (!isalnum((unsigned char)*p) && !strchr("._-", *p))
+                        return false;
+        return true;
+}
+
+/* A record line's kind: letters, digits, '_', '-' and dots, then a blank. */
+static bool record_line(const char *v)
+{
+        size_t n = strcspn(v, " ");
+
+        if (n == 0 || n > 96)
+                return false;
+        for (size_t i = 0; i < n; i++)
+                if (!isalnum((unsigned char)v[i]) && !strchr("._-", v[i]))
+                        return false;
+        return true;
+}
+
+static void free_raw(struct raw_setting *r, size_t n)
+{
+        for (size_t i = 0; i < n; i++) {
+                free(r[i].key);
+                free(r[i].value);
+        }
+}
+
 int config_load(const char *path, char *err, size_t errlen)
 {
         char *loaded[NKEYS] = { NULL };
-        char *lst[CONFIG_MAX_LISTENERS];
+        char *lst[CONFIG_MAX_LISTENERS], *rec[CONFIG_MAX_RECORDS];
+        struct raw_setting pend[CONFIG_MAX_DYNAMIC];
         unsigned lst_line[CONFIG_MAX_LISTENERS];
-        size_t n_lst = 0, bad = 0;
+        size_t n_lst = 0, n_rec = 0, n_pend = 0, bad = 0;
         char line[8192];
         unsigned lineno = 0;
         FILE *f;
@@ -193,7 +240,7 @@ int config_load(const char *path, char *err, size_t errlen)
                 k = trim(k);
                 v = trim(eq + 1);
                 if (!strcmp(k, "listener")) {
-                        winrmd_listener l;
+                        struct lrec l;
                         /* saving writes "listener = VALUE\n", which must fit a
                          * line too, or the next load refuses the store */
                         if (n_lst >= CONFIG_MAX_LISTENERS || strlen(v) + sizeof("listener = ") >= sizeof(line) ||
@@ -210,7 +257,38 @@ int config_load(const char *path, char *err, size_t errlen)
                         }
                         continue;
                 }
+                if (!strcmp(k, "record")) {
+                        if (n_rec >= CONFIG_MAX_RECORDS || strlen(v) + sizeof("record = ") >= sizeof(line) ||
+                            !record_line(v)) {
+                                snprintf(err, errlen, "%s:%u: bad record", path, lineno);
+                                r = -EINVAL;
+                                break;
+                        }
+                        rec[n_rec] = strdup(v);
+                        if (!rec[n_rec++]) {
+                                r = -ENOMEM;
+                                break;
+                        }
+                        continue;
+                }
                 i = ckey_index(k);
+                if (i < 0 && plugin_key(k)) {
+                        /* a provider's setting: checked when it declares it */
+                        if (n_pend >= CONFIG_MAX_DYNAMIC) {
+                                snprintf(err, errlen, "%s:%u: too many provider settings", path, lineno);
+                                r = -EINVAL;
+                                break;
+                        }
+                        pend[n_pend].key = strdup(k);
+                        pend[n_pend].value = strdup(v);
+                        if (!pend[n_pend].key || !pend[n_pend].value) {
+                                n_pend++;
+                                r = -ENOMEM;
+                                break;
+                        }
+                        n_pend++;
+                        continue;
+                }
                 if (i < 0) {
                         snprintf(err, errlen, "%s:%u: unknown key \"%.64s\"", path, lineno, k);
                         r = -EINVAL;
@@ -241,8 +319,16 @@ int config_load(const char *path, char *err, size_t errlen)
                 free_lines(listeners, n_listeners);
                 memcpy(listeners, lst, n_lst * sizeof(*lst));
                 n_listeners = n_lst;
+                free_lines(records, n_records);
+                memcpy(records, rec, n_rec * sizeof(*rec));
+                n_records = n_rec;
+                free_raw(raw, n_raw);
+                memcpy(raw, pend, n_pend * sizeof(*pend));
+                n_raw = n_pend;
         } else {
                 free_lines(lst, n_lst);
+                free_lines(rec, n_rec);
+                free_raw(pend, n_pend);
         }
         for (size_t i = 0; i < ckey_count(); i++) {
                 if (r == 0) {
@@ -265,8 +351,54 @@ void config_free(void)
         parsed_valid = false;
         free_lines(listeners, n_listeners);
         n_listeners = 0;
+        free_lines(records, n_records);
+        n_records = 0;
+        free_raw(raw, n_raw);
+        n_raw = 0;
+        ckey_drop_added();
         free(store_path);
         store_path = NULL;
+}
+
+int config_declare(const char *key, int type, const char *def, long min, long max,
+                   int (*check)(const char *value), char *err, size_t errlen)
+{
+        struct key_def d = { key, (enum key_type)type, def, min, max, check };
+        char *canon = NULL;
+        size_t at = n_raw;
+        int i;
+
+        if (!plugin_key(key) || ckey_check(&d, def ? def : "") < 0) {
+                snprintf(err, errlen, "setting %s: a bad name or default", key);
+                return -EINVAL;
+        }
+        for (size_t k = 0; k < n_raw; k++)
+                if (!strcmp(raw[k].key, key))
+                        at = k;
+        if (at < n_raw) {
+                if (ckey_check(&d, raw[at].value) < 0) {
+                        snprintf(err, errlen, "%s: %s = %.100s is not a valid value", store_path ? store_path : "store",
+                                 key, raw[at].value);
+                        return -EINVAL;
+                }
+                canon = ckey_canonical(&d, raw[at].value);
+                if (!canon)
+                        return -ENOMEM;
+        }
+        i = ckey_add(&d);
+        if (i < 0) {
+                free(canon);
+                snprintf(err, errlen, "setting %s: %s", key, i == -EEXIST ? "declared twice" : "too many settings");
+                return i;
+        }
+        if (at < n_raw) {
+                values[i] = canon;
+                free(raw[at].key);
+                free(raw[at].value);
+                raw[at] = raw[--n_raw];
+        }
+        parsed_valid = false;
+        return 0;
 }
 
 void config_set_watch(config_watch_fn fn, void *arg)
@@ -290,9 +422,22 @@ static int write_all(int fd, const char *s, size_t n)
         return 0;
 }
 
-/* Writes VALS (NULL entries = default, not written) and the listener
- * lines to PATH atomically. */
-static int save_values(const char *path, char *const *vals, char *const *lst, size_t n_lst)
+/* Writes "KEY = VALUE\n". */
+static int write_line(int fd, const char *key, const char *value)
+{
+        char line[8300];
+        int n = snprintf(line, sizeof(line), "%s = %s\n", key, value);
+
+        if (n < 0 || n >= (int)sizeof(line))
+                return -E2BIG;
+        return write_all(fd, line, (size_t)n);
+}
+
+/* Writes VALS (NULL entries = default, not written), the listener and
+ * record lines, and the settings no provider declared, to PATH
+ * atomically. */
+static int save_values(const char *path, char *const *vals, char *const *lst, size_t n_lst,
+                       char *const *rec, size_t n_rec)
 {
         static const char header[] = "# winrmd configuration store; see winrmd.conf(5).\n";
         char tmp[4096], dirbuf[4096], line[8300];
@@ -314,13 +459,12 @@ static int save_values(const char *path, char *const *vals, char *const *lst, si
                 else
                         r = write_all(fd, line, (size_t)n);
         }
-        for (size_t i = 0; r == 0 && i < n_lst; i++) {
-                int n = snprintf(line, sizeof(line), "listener = %s\n", lst[i]);
-                if (n < 0 || n >= (int)sizeof(line))
-                        r = -E2BIG;
-                else
-                        r = write_all(fd, line, (size_t)n);
-        }
+        for (size_t i = 0; r == 0 && i < n_lst; i++)
+                r = write_line(fd, "listener", lst[i]);
+        for (size_t i = 0; r == 0 && i < n_rec; i++)
+                r = write_line(fd, "record", rec[i]);
+        for (size_t i = 0; r == 0 && i < n_raw; i++)
+                r = write_line(fd, raw[i].key, raw[i].value);
         if (r == 0 && fsync(fd) < 0)
                 r = -errno;
         if (close(fd) < 0 && r == 0)
@@ -343,7 +487,7 @@ static int save_values(const char *path, char *const *vals, char *const *lst, si
 
 int config_save(const char *path)
 {
-        return save_values(path, values, listeners, n_listeners);
+        return save_values(path, values, listeners, n_listeners, records, n_records);
 }
 
 struct config_txn *config_txn_new(void)
@@ -359,6 +503,8 @@ void config_txn_free(struct config_txn *t)
                 free(t->staged[i]);
         free_lines(t->lst, t->n_lst);
         free(t->lst);
+        free_lines(t->rec, t->n_rec);
+        free(t->rec);
         free(t);
 }
 
@@ -390,7 +536,55 @@ const char *config_txn_get(const struct config_txn *t, const char *key)
 
 size_t config_txn_count(const struct config_txn *t)
 {
-        return t->count + (t->lst_staged ? 1 : 0);
+        return t->count + (t->lst_staged ? 1 : 0) + (t->rec_staged ? 1 : 0);
+}
+
+/* A new array of copies of lines[0..n); NULL on OOM. */
+static char **copy_lines(const char *const *lines, size_t n)
+{
+        char **copy = calloc(n ? n : 1, sizeof(*copy));
+
+        if (!copy)
+                return NULL;
+        for (size_t i = 0; i < n; i++) {
+                copy[i] = strdup(lines[i]);
+                if (!copy[i]) {
+                        free_lines(copy, i);
+                        free(copy);
+                        return NULL;
+                }
+        }
+        return copy;
+}
+
+size_t config_records(const struct config_txn *t, const char *const **out)
+{
+        if (t && t->rec_staged) {
+                *out = (const char *const *)t->rec;
+                return t->n_rec;
+        }
+        *out = (const char *const *)records;
+        return n_records;
+}
+
+int config_txn_set_records(struct config_txn *t, const char *const *lines, size_t n)
+{
+        char **copy;
+
+        if (n > CONFIG_MAX_RECORDS)
+                return -E2BIG;
+        for (size_t i = 0; i < n; i++)
+                if (!record_line(lines[i]) || strlen(lines[i]) > 8000 || strchr(lines[i], '\n'))
+                        return -EINVAL;
+        copy = copy_lines(lines, n);
+        if (!copy)
+                return -ENOMEM;
+        free_lines(t->rec, t->n_rec);
+        free(t->rec);
+        t->rec = copy;
+        t->n_rec = n;
+        t->rec_staged = true;
+        return 0;
 }
 
 int config_txn_set_listeners(struct config_txn *t, const char *const *lines, size_t n)
@@ -400,17 +594,9 @@ int config_txn_set_listeners(struct config_txn *t, const char *const *lines, siz
 
         if (n > CONFIG_MAX_LISTENERS || check_listener_lines(lines, n, &bad) < 0)
                 return -EINVAL;
-        copy = calloc(n ? n : 1, sizeof(*copy));
+        copy = copy_lines(lines, n);
         if (!copy)
                 return -ENOMEM;
-        for (size_t i = 0; i < n; i++) {
-                copy[i] = strdup(lines[i]);
-                if (!copy[i]) {
-                        free_lines(copy, i);
-                        free(copy);
-                        return -ENOMEM;
-                }
-        }
         free_lines(t->lst, t->n_lst);
         free(t->lst);
         t->lst = copy;
@@ -443,8 +629,9 @@ int config_txn_commit(struct config_txn *t)
                 }
         }
         if (store_path) {
-                r = t->lst_staged ? save_values(store_path, next, t->lst, t->n_lst)
-                                  : save_values(store_path, next, listeners, n_listeners);
+                r = save_values(store_path, next, t->lst_staged ? t->lst : listeners,
+                                t->lst_staged ? t->n_lst : n_listeners, t->rec_staged ? t->rec : records,
+                                t->rec_staged ? t->n_rec : n_records);
                 if (r < 0)
                         return r;
         }
@@ -455,6 +642,14 @@ int config_txn_commit(struct config_txn *t)
                 free(t->lst);
                 t->lst = NULL;
                 t->n_lst = 0;
+        }
+        if (t->rec_staged) {
+                free_lines(records, n_records);
+                memcpy(records, t->rec, t->n_rec * sizeof(*t->rec));
+                n_records = t->n_rec;
+                free(t->rec);
+                t->rec = NULL;
+                t->n_rec = 0;
         }
         for (size_t i = 0; i < ckey_count(); i++) {
                 if (!changed[i])
@@ -469,6 +664,8 @@ int config_txn_commit(struct config_txn *t)
                         watch_fn(ckey((int)i)->name, watch_arg);
         if (t->lst_staged && watch_fn)
                 watch_fn("listener", watch_arg);
-        t->lst_staged = false;
+        if (t->rec_staged && watch_fn)
+                watch_fn("record", watch_arg);
+        t->lst_staged = t->rec_staged = false;
         return 0;
 }

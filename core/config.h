@@ -41,6 +41,19 @@ int config_txn_commit(struct config_txn *t);
 /* Registers the one watcher. */
 void config_set_watch(config_watch_fn fn, void *arg);
 #define CONFIG_MAX_LISTENERS 256
+#define CONFIG_MAX_RECORDS 1024
+
+/* Declares a provider's setting KEY ("plugin.P.S") of a key_type (0 int,
+ * 1 bool, 2 string), default and range, and checks the value the store
+ * holds for it, if any.  0, or -EINVAL/-EEXIST/-E2BIG with err set
+ * (the provider must then be refused). */
+int config_declare(const char *key, int type, const char *def, long min, long max,
+                   int (*check)(const char *value), char *err, size_t errlen);
+/* The generic record lines ("KIND FIELDS"): t's staged list when it
+ * staged one, else the stored one; returns the count, the lines in *out. */
+size_t config_records(const struct config_txn *t, const char *const **out);
+/* Stages the whole list of record lines (copied): 0, -EINVAL, -E2BIG, -ENOMEM. */
+int config_txn_set_records(struct config_txn *t, const char *const *lines, size_t n);
 
 /* Listener records ("listener = ..." lines, see lrec.h), borrowed. */
 size_t config_listener_count(void);

@@ -175,21 +175,24 @@ static const struct key_def keys[] = {
         I("service.max_logins_per_peer", "4", 1, 1024),
 };
 
-_Static_assert(ARRAY_SIZE(keys) <= CONFIG_MAX_KEYS, "raise CONFIG_MAX_KEYS");
+_Static_assert(ARRAY_SIZE(keys) <= CONFIG_STATIC_KEYS, "raise CONFIG_STATIC_KEYS");
+
+static struct key_def added[CONFIG_MAX_DYNAMIC];
+static size_t n_added;
 
 size_t ckey_count(void)
 {
-        return ARRAY_SIZE(keys);
+        return ARRAY_SIZE(keys) + n_added;
 }
 
 const struct key_def *ckey(int i)
 {
-        return &keys[i];
+        return (size_t)i < ARRAY_SIZE(keys) ? &keys[i] : &added[(size_t)i - ARRAY_SIZE(keys)];
 }
 
 /* Keys are looked up on every request: an open-addressing table of key
  * indexes, keyed by an FNV-1a hash of the name, built on first use. */
-#define KEY_SLOTS 256
+#define KEY_SLOTS 1024
 static short key_slots[KEY_SLOTS];
 static bool key_slots_ready;
 
@@ -226,25 +229,68 @@ int ckey_index(const char *name)
         return i;
 }
 
+static void slot_insert(int i)
+{
+        unsigned h = key_hash(ckey(i)->name);
+
+        while (key_slots[h % KEY_SLOTS] >= 0)
+                h++;
+        key_slots[h % KEY_SLOTS] = (short)i;
+}
+
+static void slots_build(void)
+{
+        for (size_t i = 0; i < KEY_SLOTS; i++)
+                key_slots[i] = -1;
+        for (size_t i = 0; i < ckey_count(); i++)
+                slot_insert((int)i);
+        memset(memo, 0, sizeof(memo));
+        key_slots_ready = true;
+}
+
 static int lookup(const char *name)
 {
         unsigned h;
 
-        if (!key_slots_ready) {
-                for (size_t i = 0; i < KEY_SLOTS; i++)
-                        key_slots[i] = -1;
-                for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
-                        h = key_hash(keys[i].name);
-                        while (key_slots[h % KEY_SLOTS] >= 0)
-                                h++;
-                        key_slots[h % KEY_SLOTS] = (short)i;
-                }
-                key_slots_ready = true;
-        }
+        if (!key_slots_ready)
+                slots_build();
         for (h = key_hash(name); key_slots[h % KEY_SLOTS] >= 0; h++)
-                if (!strcmp(keys[key_slots[h % KEY_SLOTS]].name, name))
+                if (!strcmp(ckey(key_slots[h % KEY_SLOTS])->name, name))
                         return key_slots[h % KEY_SLOTS];
         return -1;
+}
+
+int ckey_add(const struct key_def *d)
+{
+        struct key_def *k;
+
+        if (n_added >= CONFIG_MAX_DYNAMIC)
+                return -E2BIG;
+        if (lookup(d->name) >= 0)
+                return -EEXIST;
+        k = &added[n_added];
+        *k = *d;
+        k->name = strdup(d->name);
+        k->def = strdup(d->def ? d->def : "");
+        if (!k->name || !k->def) {
+                free((char *)k->name);
+                free((char *)k->def);
+                return -ENOMEM;
+        }
+        n_added++;
+        slot_insert((int)(ckey_count() - 1));
+        return (int)(ckey_count() - 1);
+}
+
+void ckey_drop_added(void)
+{
+        for (size_t i = 0; i < n_added; i++) {
+                free((char *)added[i].name);
+                free((char *)added[i].def);
+        }
+        n_added = 0;
+        key_slots_ready = false;
+        memset(memo, 0, sizeof(memo));
 }
 
 int ckey_check(const struct key_def *k, const char *v)

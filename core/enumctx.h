@@ -1,5 +1,9 @@
-/* enumctx.h - enumeration contexts: the items of one Enumerate, served by
- * Pull until released or idle for EnumerationTimeoutms. */
+/* enumctx.h - enumeration contexts: where an Enumerate's items come from
+ * (a list the provider wrote at once, or the provider's cursor) and where
+ * the next Pull starts, until the end, a Release, or EnumerationTimeoutms
+ * without a Pull.  Memory is bounded: a list is kept within a byte budget
+ * per context and per user, a cursor costs the core one item at most (one
+ * that did not fit a reply, held for the next). */
 #ifndef WINRMD_ENUMCTX_H
 #define WINRMD_ENUMCTX_H
 
@@ -11,6 +15,8 @@
 #define ENUMCTX_ADMIN_RESERVE 128   /* of those, only administrators' */
 #define ENUMCTX_PER_USER 64         /* one user who is not an administrator */
 #define ENUMCTX_PER_ADMIN 256       /* one administrator */
+#define ENUMCTX_LIST_BYTES (4u << 20)  /* a list's items, one context */
+#define ENUMCTX_USER_BYTES (16u << 20) /* everything kept for one user */
 
 struct enumctx;
 
@@ -22,28 +28,55 @@ struct enumctx_owner {
         const void *resource;       /* the registered resource enumerated */
 };
 
-/* Takes ownership of items[0..n) (each a serialized element, malloc'ed) and
- * of the array.  Writes the new context id ("uuid:...") into id.  -E2BIG
- * when the owner may open no more contexts (its own quota, or the share
- * left to non-administrators; nothing is taken then), -ENOMEM. */
-int enumctx_create(char **items, size_t n, const struct enumctx_owner *owner, int64_t now_ms,
-                   int64_t timeout_ms, char id[48]);
+/* Where items come from.  A list: text holding items back to back, ends[i]
+ * the end of item i (both taken over, malloc'ed).  A cursor: the provider's,
+ * closed by close(resource, cursor) when the context ends. */
+struct enumctx_source {
+        char *text;
+        size_t *ends;
+        size_t n;
+        void *cursor;
+        void (*close)(const void *resource, void *cursor);
+};
+
+/* A new context of owner over src (taken over, also on failure); its id
+ * ("uuid:...") into id.  -E2BIG when the owner may open no more contexts
+ * (its count or byte quota, or the share left to non-administrators),
+ * -ENOMEM. */
+int enumctx_create(const struct enumctx_owner *owner, struct enumctx_source *src, int64_t now_ms,
+                   int64_t timeout_ms, char id[48], struct enumctx **ret);
 /* The live context id of owner (same user and resource), or NULL (expired
  * ones are dropped). */
 struct enumctx *enumctx_find(const char *id, const struct enumctx_owner *owner, int64_t now_ms);
-/* The next item not yet served (borrowed), or NULL at the end; advances. */
-const char *enumctx_next(struct enumctx *c);
-/* True when every item has been served. */
+/* The next item that is already text (a held one, or the list's next):
+ * a new copy in *item (caller frees) of *len bytes; -ENOENT when none is,
+ * -ENOMEM. */
+int enumctx_take(struct enumctx *c, char **item, size_t *len);
+/* Keeps item (taken over) to be served first by the next Pull: 0, or
+ * -E2BIG over the owner's byte quota (item freed). */
+int enumctx_hold(struct enumctx *c, char *item, size_t len);
+/* The provider's cursor, or NULL for a list. */
+void *enumctx_cursor(const struct enumctx *c);
+/* Marks the source as having no more items. */
+void enumctx_set_end(struct enumctx *c);
+/* True when nothing is left: the source ended (or the list was served)
+ * and no item is held. */
 bool enumctx_done(const struct enumctx *c);
+/* A Pull fills a batch from c (true) or no longer (false); a busy context
+ * neither expires nor serves another Pull. */
+void enumctx_set_busy(struct enumctx *c, bool busy);
+bool enumctx_busy(const struct enumctx *c);
 /* Pushes the expiry forward after a Pull. */
 void enumctx_touch(struct enumctx *c, int64_t now_ms, int64_t timeout_ms);
 /* The id of c (borrowed). */
 const char *enumctx_id(const struct enumctx *c);
-/* Frees c and forgets it. */
+/* Closes the source, frees c and forgets it. */
 void enumctx_release(struct enumctx *c);
 /* Drops every context idle past its expiry; returns how many. */
 int enumctx_expire(int64_t now_ms);
 /* Frees all contexts. */
 void enumctx_free_all(void);
+/* Bytes the core keeps for enumerations now (lists and held items). */
+size_t enumctx_bytes(void);
 
 #endif

@@ -4,6 +4,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <stdio.h>
+
 #include "fault.h"
 #include "ns.h"
 #include "util.h"
@@ -120,76 +122,74 @@ const char *fault_machine(void)
 }
 
 /* The seed's shape: WSManFault > Message > ProviderFault > WSManFault > Message. */
-static void build_legacy(xmlNode *detail, const struct fault_row *r, const char *msg,
-                         const char *machine)
+static void write_legacy(struct writer *w, const struct fault_row *r, const char *msg, const char *machine)
 {
         char code[16];
-        xmlNode *outer, *m, *pf, *inner;
-        xmlNs *f;
 
         snprintf(code, sizeof(code), "%u", (unsigned)(r->wsman_code & 0xffffu));
-        outer = xmlNewChild(detail, NULL, BAD_CAST "WSManFault", NULL);
-        f = xmlNewNs(outer, BAD_CAST NS_WSMFAULT_2005, BAD_CAST "f");
-        xmlSetNs(outer, f);
-        xmlNewProp(outer, BAD_CAST "Code", BAD_CAST code);
-        xmlNewProp(outer, BAD_CAST "Machine", BAD_CAST machine);
-        m = xmlNewChild(outer, f, BAD_CAST "Message", NULL);
-        pf = xmlNewChild(m, f, BAD_CAST "ProviderFault", NULL);
-        xmlNewProp(pf, BAD_CAST "providerId", BAD_CAST "A855B0EE-65C2-4282-830B-7FA181E73BFF");
-        inner = xmlNewChild(pf, f, BAD_CAST "WSManFault", NULL);
-        xmlNewProp(inner, BAD_CAST "Code", BAD_CAST code);
-        xmlNewProp(inner, BAD_CAST "Machine", BAD_CAST "");
-        xmlNewTextChild(inner, f, BAD_CAST "Message", BAD_CAST msg);
+        writer_begin(w, NS_WSMFAULT_2005, "f:WSManFault");
+        writer_attr(w, "Code", code);
+        writer_attr(w, "Machine", machine);
+        writer_begin(w, NULL, "Message");
+        writer_begin(w, NULL, "ProviderFault");
+        writer_attr(w, "providerId", "A855B0EE-65C2-4282-830B-7FA181E73BFF");
+        writer_begin(w, NULL, "WSManFault");
+        writer_attr(w, "Code", code);
+        writer_attr(w, "Machine", "");
+        writer_text(w, "Message", msg);
+        writer_end(w);
+        writer_end(w);
+        writer_end(w);
+        writer_end(w);
 }
 
-void fault_build(xmlNode *body, enum fault_id id, const char *message, bool legacy,
-                 const char *machine)
+int fault_write(struct writer *w, enum fault_id id, const char *message, bool legacy, const char *machine)
 {
         const struct fault_row *r = fault_row(id);
-        xmlNs *s = xmlSearchNsByHref(body->doc, body, BAD_CAST NS_SOAP);
-        xmlNode *fault, *code, *sub, *reason, *text, *detail, *wf;
-        char value[128], num[16];
         const char *msg = message ? message : r->reason;
+        char value[128], num[16];
 
-        fault = xmlNewChild(body, s, BAD_CAST "Fault", NULL);
-        if (!s || !s->prefix) {
-                /* The code QNames need a prefix for the SOAP namespace. */
-                s = xmlNewNs(fault, BAD_CAST NS_SOAP, BAD_CAST "s");
-                xmlSetNs(fault, s);
-        }
-        code = xmlNewChild(fault, s, BAD_CAST "Code", NULL);
-        snprintf(value, sizeof(value), "%s:%s", (const char *)s->prefix, r->code);
-        xmlNewChild(code, s, BAD_CAST "Value", BAD_CAST value);
+        /* self-contained: every prefix a QName in the text needs is
+         * declared on the element that holds it */
+        writer_begin(w, NS_SOAP, "s:Fault");
+        writer_begin(w, NULL, "Code");
+        snprintf(value, sizeof(value), "s:%s", r->code);
+        writer_text(w, "Value", value);
         if (r->sub_ns) {
-                sub = xmlNewChild(code, s, BAD_CAST "Subcode", NULL);
+                writer_begin(w, NULL, "Subcode");
+                writer_begin(w, NULL, "Value");
+                writer_xmlns(w, r->sub_prefix, r->sub_ns);
                 snprintf(value, sizeof(value), "%s:%s", r->sub_prefix, r->sub_local);
-                xmlNode *v = xmlNewChild(sub, s, BAD_CAST "Value", BAD_CAST value);
-                xmlNs *have = xmlSearchNs(body->doc, v, BAD_CAST r->sub_prefix);
-                if (!have || !have->href || strcmp((const char *)have->href, r->sub_ns))
-                        xmlNewNs(v, BAD_CAST r->sub_ns, BAD_CAST r->sub_prefix);
+                writer_content(w, value);
+                writer_end(w);
+                writer_end(w);
         }
-        reason = xmlNewChild(fault, s, BAD_CAST "Reason", NULL);
-        text = xmlNewTextChild(reason, s, BAD_CAST "Text", BAD_CAST r->reason);
-        xmlNodeSetLang(text, BAD_CAST "en-US");
-        detail = xmlNewChild(fault, s, BAD_CAST "Detail", NULL);
+        writer_end(w);
+        writer_begin(w, NULL, "Reason");
+        writer_begin(w, NULL, "Text");
+        writer_attr(w, "xml:lang", "en-US");
+        writer_content(w, r->reason);
+        writer_end(w);
+        writer_end(w);
+        writer_begin(w, NULL, "Detail");
         if (r->detail) {
                 char d[256];
-                xmlNode *fd;
                 snprintf(d, sizeof(d), FAULT_DETAIL "%s", r->detail);
-                fd = xmlNewTextChild(detail, NULL, BAD_CAST "FaultDetail", BAD_CAST d);
-                xmlNs *w = xmlSearchNsByHref(body->doc, fd, BAD_CAST NS_WSMAN);
-                if (!w)
-                        w = xmlNewNs(fd, BAD_CAST NS_WSMAN, BAD_CAST "w");
-                xmlSetNs(fd, w);
+                writer_begin(w, NS_WSMAN, "w:FaultDetail");
+                writer_content(w, d);
+                writer_end(w);
         }
         if (legacy) {
-                build_legacy(detail, r, msg, machine);
-                return;
+                write_legacy(w, r, msg, machine);
+        } else {
+                snprintf(num, sizeof(num), "%u", (unsigned)r->wsman_code);
+                writer_begin(w, NS_WSMFAULT, "f:WSManFault");
+                writer_attr(w, "Code", num);
+                writer_attr(w, "Machine", machine);
+                writer_text(w, "Message", msg);
+                writer_end(w);
         }
-        snprintf(num, sizeof(num), "%u", (unsigned)r->wsman_code);
-        wf = xmlNewChild(detail, NULL, BAD_CAST "WSManFault", NULL);
-        xmlSetNs(wf, xmlNewNs(wf, BAD_CAST NS_WSMFAULT, BAD_CAST "f"));
-        xmlNewProp(wf, BAD_CAST "Code", BAD_CAST num);
-        xmlNewProp(wf, BAD_CAST "Machine", BAD_CAST machine);
-        xmlNewTextChild(wf, wf->ns, BAD_CAST "Message", BAD_CAST msg);
+        writer_end(w);
+        writer_end(w);
+        return writer_finish(w);
 }

@@ -4,9 +4,10 @@
 
 #include <stdbool.h>
 #include <stdint.h>
-#include <libxml/tree.h>
 
 #include <winrmd/provider.h>
+
+#include "writer.h"
 
 enum fault_id {
         F_NOT_FOUND,              /* a:DestinationUnreachable, instance (32768) */
@@ -57,10 +58,11 @@ const struct fault_row *fault_row(enum fault_id id);
 enum fault_id fault_from_status(winrmd_status st);
 /* The Action header of a fault reply, chosen by subcode namespace. */
 const char *fault_action(enum fault_id id);
-/* Builds s:Fault under body.  legacy selects the seed's 2005/06 WSManFault
- * shape; message NULL uses the row's text. */
-void fault_build(xmlNode *body, enum fault_id id, const char *message, bool legacy,
-                 const char *machine);
+/* Writes s:Fault into w (a trusted writer), self-contained: it declares
+ * every namespace its QNames use.  legacy selects the seed's 2005/06
+ * WSManFault shape; message NULL uses the row's text.  0 or -errno. */
+int fault_write(struct writer *w, enum fault_id id, const char *message, bool legacy,
+                const char *machine);
 /* The machine name written in faults (hostname, cached). */
 const char *fault_machine(void);
 

@@ -17,14 +17,14 @@
 /* The list as this request sees it: staged, else committed. */
 static size_t view_count(const winrmd_ctx *c)
 {
-        long n = config_txn_listener_count(c->txn);
+        long n = config_txn_listener_count(c->st.txn);
 
         return n >= 0 ? (size_t)n : config_listener_count();
 }
 
 static const char *view_line(const winrmd_ctx *c, size_t i)
 {
-        return config_txn_listener_count(c->txn) >= 0 ? config_txn_listener(c->txn, i) : config_listener(i);
+        return config_txn_listener_count(c->st.txn) >= 0 ? config_txn_listener(c->st.txn, i) : config_listener(i);
 }
 
 size_t hl_count(const winrmd_ctx *c)
@@ -32,7 +32,7 @@ size_t hl_count(const winrmd_ctx *c)
         return view_count(c);
 }
 
-int hl_get(const winrmd_ctx *c, size_t i, winrmd_listener *out)
+int hl_get(const winrmd_ctx *c, size_t i, struct lrec *out)
 {
         const char *line = i < view_count(c) ? view_line(c, i) : NULL;
 
@@ -42,18 +42,18 @@ int hl_get(const winrmd_ctx *c, size_t i, winrmd_listener *out)
 /* Stages lines[0..n) plus, at index (or appended when index == n), repl. */
 static int stage(winrmd_ctx *c, const char **lines, size_t n)
 {
-        if (!c->txn) {
-                c->txn = config_txn_new();
-                if (!c->txn)
+        if (!c->st.txn) {
+                c->st.txn = config_txn_new();
+                if (!c->st.txn)
                         return -ENOMEM;
         }
-        return config_txn_set_listeners(c->txn, lines, n);
+        return config_txn_set_listeners(c->st.txn, lines, n);
 }
 
-int hl_set(winrmd_ctx *c, long index, const winrmd_listener *in)
+int hl_set(winrmd_ctx *c, long index, const struct lrec *in)
 {
         size_t n = view_count(c);
-        winrmd_listener l = *in, other, old;
+        struct lrec l = *in, other, old;
         char line[1024];
         const char **lines;
         bool have_old = index >= 0 && hl_get(c, (size_t)index, &old) == 0;
@@ -110,7 +110,7 @@ int hl_remove(winrmd_ctx *c, size_t index)
 
 size_t hl_bound(const winrmd_ctx *c, size_t i, char *buf, size_t len)
 {
-        winrmd_listener l;
+        struct lrec l;
 
         if (len)
                 buf[0] = '\0';

@@ -26,6 +26,7 @@
 #include "listener.h"
 #include "log.h"
 #include "login.h"
+#include "pending.h"
 #include "priv.h"
 #include "request.h"
 #include "trace.h"
@@ -68,7 +69,7 @@ static void send_401(struct winrmd_ctx *ctx)
 {
         char h[256];
 
-        auth_challenges(ctx->transport, h, sizeof(h));
+        auth_challenges(ctx->in.transport, h, sizeof(h));
         request_send_http(ctx, 401, "Unauthorized", h);
 }
 
@@ -77,14 +78,14 @@ static int authenticate_unix(struct winrmd_ctx *ctx)
 {
         uid_t uid;
 
-        if (conn_peer_uid(ctx->conn, &uid) < 0)
+        if (conn_peer_uid(ctx->in.conn, &uid) < 0)
                 return -EACCES;
         if (!priv_uid_is_admin(uid, config_get("service.admin_groups"))) {
                 log_warn("control socket: uid %u refused (not root or an administrator)", (unsigned)uid);
                 return -EPERM;
         }
-        priv_uid_name(uid, ctx->user, sizeof(ctx->user));
-        ctx->authenticated = ctx->local = ctx->is_admin = true;
+        priv_uid_name(uid, ctx->in.user, sizeof(ctx->in.user));
+        ctx->in.authenticated = ctx->in.local = ctx->in.is_admin = true;
         return 0;
 }
 
@@ -95,24 +96,24 @@ static void login_done(void *arg, int result, bool is_admin)
 {
         struct winrmd_ctx *ctx = arg;
 
-        ctx->login = NULL;
+        ctx->in.login = NULL;
         if (result == -EAGAIN || result == -EIO || result == -ETIMEDOUT) {
-                log_err("%s: password check for user %s failed: %s", LQ(conn_peer(ctx->conn)),
-                        LQ(ctx->pending_user), strerror(-result));
+                log_err("%s: password check for user %s failed: %s", LQ(conn_peer(ctx->in.conn)),
+                        LQ(ctx->in.pending_user), strerror(-result));
                 request_send_http(ctx, 503, "Service Unavailable", "Retry-After: 5\r\n");
                 return;
         }
         if (result < 0) {
-                log_warn("%s: authentication failed for user %s", LQ(conn_peer(ctx->conn)),
-                         LQ(ctx->pending_user));
+                log_warn("%s: authentication failed for user %s", LQ(conn_peer(ctx->in.conn)),
+                         LQ(ctx->in.pending_user));
                 send_401(ctx);
                 return;
         }
-        auth_cache_store(ctx->pending_user, ctx->pending_pass, is_admin);
-        wipe(ctx->pending_pass, sizeof(ctx->pending_pass));
-        snprintf(ctx->user, sizeof(ctx->user), "%s", ctx->pending_user);
-        ctx->is_admin = is_admin;
-        ctx->authenticated = true;
+        auth_cache_store(ctx->in.pending_user, ctx->in.pending_pass, is_admin);
+        wipe(ctx->in.pending_pass, sizeof(ctx->in.pending_pass));
+        snprintf(ctx->in.user, sizeof(ctx->in.user), "%s", ctx->in.pending_user);
+        ctx->in.is_admin = is_admin;
+        ctx->in.authenticated = true;
         after_auth(ctx);
 }
 
@@ -124,14 +125,14 @@ static int authenticate_tcp(struct winrmd_ctx *ctx, const struct hp_head *h)
 {
         const char *authz = hp_header(h, "Authorization");
         const char *anon = hp_header(h, "WSMANIDENTIFY");
-        const char *peer = conn_peer(ctx->conn);
+        const char *peer = conn_peer(ctx->in.conn);
         char user[AUTH_MAX_USER], pass[AUTH_MAX_PASS];
         bool admin = false;
         int r;
 
         if (!authz) {
                 if (anon && !ascii_casecmp(anon, "unauthenticated")) {
-                        ctx->anonymous = true;
+                        ctx->in.anonymous = true;
                         return 0;
                 }
                 return -EACCES;
@@ -140,7 +141,7 @@ static int authenticate_tcp(struct winrmd_ctx *ctx, const struct hp_head *h)
                 log_info("%s: authentication scheme not supported", LQ(peer));
                 return -EACCES;
         }
-        if (!auth_basic_allowed(ctx->transport)) {
+        if (!auth_basic_allowed(ctx->in.transport)) {
                 log_warn("%s: Basic refused: unencrypted Basic is not allowed (AllowUnencrypted)", LQ(peer));
                 return -EACCES;
         }
@@ -150,16 +151,16 @@ static int authenticate_tcp(struct winrmd_ctx *ctx, const struct hp_head *h)
         }
         if (auth_cache_lookup(user, pass, &admin)) {
                 wipe(pass, sizeof(pass));
-                snprintf(ctx->user, sizeof(ctx->user), "%s", user);
-                ctx->is_admin = admin;
-                ctx->authenticated = true;
+                snprintf(ctx->in.user, sizeof(ctx->in.user), "%s", user);
+                ctx->in.is_admin = admin;
+                ctx->in.authenticated = true;
                 return 0;
         }
-        r = login_start(user, pass, peer, login_done, ctx, &ctx->login);
+        r = login_start(user, pass, peer, login_done, ctx, &ctx->in.login);
         if (r == 0) {
                 /* kept for the cache when the monitor says yes */
-                snprintf(ctx->pending_user, sizeof(ctx->pending_user), "%s", user);
-                memcpy(ctx->pending_pass, pass, sizeof(ctx->pending_pass));
+                snprintf(ctx->in.pending_user, sizeof(ctx->in.pending_user), "%s", user);
+                memcpy(ctx->in.pending_pass, pass, sizeof(ctx->in.pending_pass));
         }
         wipe(pass, sizeof(pass));
         if (r == -EAGAIN)
@@ -172,18 +173,18 @@ static size_t body_limit(const struct winrmd_ctx *ctx)
 {
         size_t limit = (size_t)config_long("max_envelope_kb") * 1024;
 
-        return ctx->anonymous && limit > ANONYMOUS_BODY_MAX ? ANONYMOUS_BODY_MAX : limit;
+        return ctx->in.anonymous && limit > ANONYMOUS_BODY_MAX ? ANONYMOUS_BODY_MAX : limit;
 }
 
 /* Who is asking is known: what the head says decides whether to read on. */
 static void after_auth(struct winrmd_ctx *ctx)
 {
-        const struct hp_head *h = ctx->head;
+        const struct hp_head *h = ctx->in.head;
         bool empty = h->content_length <= 0 && !h->chunked;
 
-        if (ctx->authenticated)
-                conn_set_authenticated(ctx->conn);
-        if (empty && !ctx->anonymous) {
+        if (ctx->in.authenticated)
+                conn_set_authenticated(ctx->in.conn);
+        if (empty && !ctx->in.anonymous) {
                 /* pywinrm's encryption set-up POST: authenticated, empty */
                 request_send_http(ctx, 200, "OK", NULL);
                 return;
@@ -197,13 +198,13 @@ static void after_auth(struct winrmd_ctx *ctx)
                 return;
         }
         if (h->content_length > 0 && (uint64_t)h->content_length > body_limit(ctx)) {
-                if (ctx->anonymous)
+                if (ctx->in.anonymous)
                         send_401(ctx);
                 else
                         request_send_fault(ctx, F_ENCODING_LIMIT, NULL);
                 return;
         }
-        conn_read_body(ctx->conn, body_limit(ctx));
+        conn_read_body(ctx->in.conn, body_limit(ctx));
 }
 
 static void on_head(struct conn *c, const struct hp_head *h)
@@ -218,8 +219,8 @@ static void on_head(struct conn *c, const struct hp_head *h)
                 return;
         }
         conn_set_data(c, ctx);
-        ctx->head = h;
-        ctx->transport = l->transport;
+        ctx->in.head = h;
+        ctx->in.transport = l->transport;
         if (!http_path_matches(h->path, l->url_prefix[0] ? l->url_prefix : config_get("client.url_prefix"))) {
                 request_send_http(ctx, 404, "Not Found", NULL);
                 return;
@@ -251,26 +252,21 @@ static void on_head(struct conn *c, const struct hp_head *h)
         }
 }
 
+/* A request that is not an envelope we take: the fault says why, relates
+ * to its MessageID if that was read, and names the header not understood. */
 static void send_parse_fault(struct winrmd_ctx *ctx, const struct env_error *err)
 {
-        if (request_reply_begin(ctx, fault_action(err->fault)) < 0) {
-                request_send_http(ctx, 500, "Internal Server Error", NULL);
-                return;
-        }
         if (err->message_id[0])
-                ctx->relates_to = strdup(err->message_id);
+                ctx->out.relates_to = strdup(err->message_id);
         if (err->fault == F_MUST_UNDERSTAND) {
-                sbuf_adds(&ctx->hdr, "<s:NotUnderstood qname=\"h:");
-                sbuf_add_escaped(&ctx->hdr, err->nu_name, true);
-                sbuf_adds(&ctx->hdr, "\" xmlns:h=\"");
-                sbuf_add_escaped(&ctx->hdr, err->nu_ns, true);
-                sbuf_adds(&ctx->hdr, "\"/>");
+                struct sbuf *h = &ctx->out.hdr;
+                sbuf_adds(h, "<s:NotUnderstood qname=\"h:");
+                sbuf_add_escaped(h, err->nu_name, true);
+                sbuf_adds(h, "\" xmlns:h=\"");
+                sbuf_add_escaped(h, err->nu_ns, true);
+                sbuf_adds(h, "\"/>");
         }
-        if (request_fault_text(ctx, err->fault, NULL) < 0) {
-                request_send_http(ctx, 500, "Internal Server Error", NULL);
-                return;
-        }
-        request_send(ctx, 500);
+        request_send_fault(ctx, err->fault, NULL);
 }
 
 static void on_body(struct conn *c, const char *data, size_t len)
@@ -280,14 +276,14 @@ static void on_body(struct conn *c, const char *data, size_t len)
 
         if (!data) {
                 /* a chunked body grew past the limit */
-                if (ctx->anonymous)
+                if (ctx->in.anonymous)
                         send_401(ctx);
                 else
                         request_send_fault(ctx, F_ENCODING_LIMIT, NULL);
                 return;
         }
         if (len == 0) {
-                if (ctx->anonymous)
+                if (ctx->in.anonymous)
                         send_401(ctx);
                 else
                         request_send_http(ctx, 200, "OK", NULL);
@@ -307,15 +303,15 @@ static void on_body(struct conn *c, const char *data, size_t len)
         }
         if (config_bool("soap_trace"))
                 trace_message("request", data, len);
-        if (env_parse(data, len, &ctx->env, &err) < 0) {
-                if (ctx->anonymous) {
+        if (env_parse(data, len, &ctx->in.env, &err) < 0) {
+                if (ctx->in.anonymous) {
                         send_401(ctx);
                         return;
                 }
                 send_parse_fault(ctx, &err);
                 return;
         }
-        if (ctx->anonymous && !ctx->env->is_identify) {
+        if (ctx->in.anonymous && !ctx->in.env->is_identify) {
                 send_401(ctx);
                 return;
         }
@@ -329,12 +325,12 @@ static void on_abort(struct conn *c)
 
         if (!ctx)
                 return;
-        if (ctx->login) {
-                login_cancel(ctx->login);
-                ctx->login = NULL;
+        if (ctx->in.login) {
+                login_cancel(ctx->in.login);
+                ctx->in.login = NULL;
         }
-        if (ctx->pending)
-                dispatch_abandon(ctx);
+        if (ctx->st.pending)
+                pending_abandon(ctx);
         else
                 request_free(ctx);
 }

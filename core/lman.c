@@ -37,7 +37,7 @@ static struct binding *bindings;
 static struct event *retry_ev;
 
 /* The sockets record r asks for now. */
-static int wants_for(const winrmd_listener *r, struct want *out, size_t max)
+static int wants_for(const struct lrec *r, struct want *out, size_t max)
 {
         char addrs[MAX_WANTS][64], mac[18];
         int n = 0;
@@ -131,7 +131,7 @@ void lman_sync(void)
         for (struct binding *b = bindings; b; b = b->next)
                 b->keep = false;
         for (size_t i = 0; i < config_listener_count(); i++) {
-                winrmd_listener r;
+                struct lrec r;
                 int n;
                 if (lrec_parse(config_listener(i), &r) < 0)
                         continue;
@@ -199,7 +199,7 @@ void lman_stop(void)
         retry_ev = NULL;
 }
 
-int lman_check(const winrmd_listener *l, const winrmd_listener *old)
+int lman_check(const struct lrec *l, const struct lrec *old)
 {
         struct want w[MAX_WANTS];
         char mac[18], addrs[1][64];
@@ -222,7 +222,7 @@ int lman_check(const winrmd_listener *l, const winrmd_listener *old)
         return 0;
 }
 
-size_t lman_bound(const winrmd_listener *l, char *buf, size_t len)
+size_t lman_bound(const struct lrec *l, char *buf, size_t len)
 {
         struct want w[MAX_WANTS];
         int n = wants_for(l, w, MAX_WANTS);

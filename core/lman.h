@@ -6,7 +6,7 @@
 
 #include <stddef.h>
 
-#include <winrmd/provider.h>
+#include "lrec.h"
 
 /* Starts the netlink watch and binds every enabled record. */
 int lman_start(void);
@@ -17,8 +17,8 @@ void lman_stop(void);
 /* Whether l (replacing old, which may be NULL) could be bound now: 0,
  * -ENOTSUP (HTTPS), -ENODEV (no NIC with that MAC), -EADDRINUSE,
  * -EADDRNOTAVAIL or another -errno. */
-int lman_check(const winrmd_listener *l, const winrmd_listener *old);
+int lman_check(const struct lrec *l, const struct lrec *old);
 /* Writes the addresses l is bound to now into buf, space-separated. */
-size_t lman_bound(const winrmd_listener *l, char *buf, size_t len);
+size_t lman_bound(const struct lrec *l, char *buf, size_t len);
 
 #endif

@@ -32,12 +32,12 @@ bool lrec_norm_mac(const char *in, char out[18])
         return in[j] == '\0';
 }
 
-const char *lrec_ip(const winrmd_listener *l)
+const char *lrec_ip(const struct lrec *l)
 {
         return !strncmp(l->address, "IP:", 3) ? l->address + 3 : NULL;
 }
 
-bool lrec_mac(const winrmd_listener *l, char out[18])
+bool lrec_mac(const struct lrec *l, char out[18])
 {
         return !strncmp(l->address, "MAC:", 4) && lrec_norm_mac(l->address + 4, out);
 }
@@ -50,7 +50,7 @@ static bool valid_hostname(const char *s)
         return true;
 }
 
-int lrec_check_fields(winrmd_listener *l)
+int lrec_check_fields(struct lrec *l)
 {
         char mac[18];
 
@@ -101,12 +101,12 @@ int lrec_check_fields(winrmd_listener *l)
 }
 
 /* The bind identity: "*" for every address, the IP, or the MAC. */
-static const char *bind_key(const winrmd_listener *l)
+static const char *bind_key(const struct lrec *l)
 {
         return l->address[0] == '*' ? "*" : strchr(l->address, ':') + 1;
 }
 
-bool lrec_conflict(const winrmd_listener *a, const winrmd_listener *b)
+bool lrec_conflict(const struct lrec *a, const struct lrec *b)
 {
         char ma[18], mb[18];
 
@@ -117,7 +117,7 @@ bool lrec_conflict(const winrmd_listener *a, const winrmd_listener *b)
         return lrec_mac(a, ma) && lrec_mac(b, mb) && !strcmp(ma, mb);
 }
 
-static int set_field(winrmd_listener *l, const char *k, size_t kn, const char *v, size_t vn)
+static int set_field(struct lrec *l, const char *k, size_t kn, const char *v, size_t vn)
 {
         char *dst = NULL;
         size_t cap = 0;
@@ -155,9 +155,9 @@ static int set_field(winrmd_listener *l, const char *k, size_t kn, const char *v
         return -EINVAL;
 }
 
-int lrec_parse(const char *text, winrmd_listener *out)
+int lrec_parse(const char *text, struct lrec *out)
 {
-        winrmd_listener l = { .enabled = 1 };
+        struct lrec l = { .enabled = 1 };
         const char *p = text;
 
         while (*p) {
@@ -181,7 +181,7 @@ int lrec_parse(const char *text, winrmd_listener *out)
         return 0;
 }
 
-int lrec_format(const winrmd_listener *l, char *buf, size_t len)
+int lrec_format(const struct lrec *l, char *buf, size_t len)
 {
         int n = snprintf(buf, len, "address=%s transport=%s port=%d enabled=%s hostname=%s url_prefix=%s thumbprint=%s",
                          l->address, l->transport, (int)l->port, l->enabled ? "true" : "false",

@@ -14,12 +14,15 @@
 #include <event2/event.h>
 #include <libxml/parser.h>
 
+#include "access.h"
+#include "async.h"
 #include "auth.h"
 #include "config.h"
 #include "conn.h"
 #include "enumctx.h"
 #include "envelope.h"
 #include "event.h"
+#include "host.h"
 #include "http.h"
 #include "listener.h"
 #include "lman.h"
@@ -28,6 +31,7 @@
 #include "monitor.h"
 #include "notify.h"
 #include "plugin.h"
+#include "request.h"
 
 #ifndef PROVIDERDIR
 #define PROVIDERDIR "/usr/lib/winrmd/providers"
@@ -41,7 +45,7 @@ static struct event_base *base;
 static int exit_status;
 
 struct options {
-        bool foreground, check_only;
+        bool foreground, check_only, provider_docs;
         int verbose;
         const char *state_dir, *plugin_dir, *socket_path;
         const char *listen[MAX_LISTEN];
@@ -58,6 +62,7 @@ static void usage(FILE *f)
                 "      --socket PATH       control socket (STATE/winrmd.sock)\n"
                 "      --listen ADDR:PORT  also serve plain HTTP on ADDR:PORT (repeatable)\n"
                 "      --check-config      validate the configuration store and exit\n"
+                "      --provider-docs     print the loaded providers' settings as a man page section\n"
                 "  -v, --verbose           log debug records\n"
                 "  -V, --version           print the version\n"
                 "  -h, --help              this text\n", PROVIDERDIR);
@@ -65,7 +70,7 @@ static void usage(FILE *f)
 
 static int parse_options(int argc, char **argv, struct options *o)
 {
-        enum { OPT_STATE = 256, OPT_PLUGIN, OPT_SOCKET, OPT_LISTEN, OPT_CHECK };
+        enum { OPT_STATE = 256, OPT_PLUGIN, OPT_SOCKET, OPT_LISTEN, OPT_CHECK, OPT_DOCS };
         static const struct option longopts[] = {
                 { "foreground", no_argument, NULL, 'f' },
                 { "state-dir", required_argument, NULL, OPT_STATE },
@@ -73,6 +78,7 @@ static int parse_options(int argc, char **argv, struct options *o)
                 { "socket", required_argument, NULL, OPT_SOCKET },
                 { "listen", required_argument, NULL, OPT_LISTEN },
                 { "check-config", no_argument, NULL, OPT_CHECK },
+                { "provider-docs", no_argument, NULL, OPT_DOCS },
                 { "verbose", no_argument, NULL, 'v' },
                 { "version", no_argument, NULL, 'V' },
                 { "help", no_argument, NULL, 'h' },
@@ -88,6 +94,7 @@ static int parse_options(int argc, char **argv, struct options *o)
                 case OPT_PLUGIN: o->plugin_dir = optarg; break;
                 case OPT_SOCKET: o->socket_path = optarg; break;
                 case OPT_CHECK: o->check_only = true; break;
+                case OPT_DOCS: o->provider_docs = true; break;
                 case OPT_LISTEN:
                         if (o->n_listen >= MAX_LISTEN) {
                                 fprintf(stderr, "winrmd: too many --listen options\n");
@@ -265,11 +272,16 @@ int main(int argc, char **argv)
         if (!base)
                 return 1;
         event_loop_set(base);
-        if (login_init(monitor_fd, on_monitor_lost) < 0)
+        if (login_init(monitor_fd, on_monitor_lost) < 0 || async_init() < 0)
                 return 1;
         conn_set_handler(&http_handler);
         config_set_watch(on_config_change, NULL);
-        plugin_load_dir(o.plugin_dir ? o.plugin_dir : PROVIDERDIR);
+        plugin_load_dir(o.plugin_dir ? o.plugin_dir : PROVIDERDIR, host_table());
+        if (o.provider_docs) {
+                plugin_settings_doc(stdout);
+                plugin_unload_all();
+                return 0;
+        }
         r = open_listeners(&o, sock);
         if (r < 0)
                 return 1;
@@ -293,7 +305,11 @@ int main(int argc, char **argv)
         login_shutdown();       /* the monitor sees end of file and exits */
         (void)waitpid(monitor_pid, NULL, 0);
         enumctx_free_all();
+        async_stop_pool();
         plugin_unload_all();
+        async_shutdown();
+        request_free_husks();
+        access_forget();
         event_free(sigterm);
         event_free(sigint);
         event_free(sighup);

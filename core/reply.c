@@ -1,20 +1,26 @@
-/* reply.c - building and sending WS-Man replies. */
+/* reply.c - a request's life: made when its head is read, answered once
+ * (the envelope written around the body the writer holds), freed. */
 #include "autoconfig.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <event2/event.h>
 
 #include "config.h"
 #include "conn.h"
+#include "enumctx.h"
 #include "log.h"
 #include "ns.h"
 #include "request.h"
 #include "trace.h"
-#include "xmlout.h"
 #include "util.h"
 
+#define HUSKS 64                  /* answered pending requests kept empty */
+
 static unsigned tcp_active;
+static struct winrmd_ctx *husks[HUSKS];
+static size_t next_husk;
 
 unsigned request_tcp_active(void)
 {
@@ -23,8 +29,8 @@ unsigned request_tcp_active(void)
 
 void request_count_tcp(struct winrmd_ctx *ctx)
 {
-        if (!ctx->counted) {
-                ctx->counted = true;
+        if (!ctx->st.counted) {
+                ctx->st.counted = true;
                 tcp_active++;
         }
 }
@@ -35,176 +41,199 @@ struct winrmd_ctx *request_new(struct conn *c)
 
         if (!ctx)
                 return NULL;
-        ctx->conn = c;
-        ctx->local = conn_is_local(c);
+        ctx->in.conn = c;
+        ctx->in.local = conn_is_local(c);
+        writer_init(&ctx->out.body, false);
         return ctx;
+}
+
+/* Frees what ctx owns and leaves it empty and dead. */
+static void empty(struct winrmd_ctx *ctx)
+{
+        if (ctx->st.counted)
+                tcp_active--;
+        ctx->st.counted = false;
+        env_free(ctx->in.env);
+        ctx->in.env = NULL;
+        free(ctx->out.action);
+        free(ctx->out.relates_to);
+        ctx->out.action = ctx->out.relates_to = NULL;
+        sbuf_free(&ctx->out.hdr);
+        writer_free(&ctx->out.body);
+        sbuf_free(&ctx->st.batch.items);
+        if (ctx->st.batch.ctx)          /* a Pull whose client left */
+                enumctx_set_busy(ctx->st.batch.ctx, false);
+        ctx->st.batch.ctx = NULL;
+        for (size_t i = 0; i < ctx->st.n_created; i++) {
+                free(ctx->st.created_sel[i][0]);
+                free(ctx->st.created_sel[i][1]);
+        }
+        ctx->st.n_created = 0;
+        free(ctx->st.fault_msg);
+        ctx->st.fault_msg = NULL;
+        while (ctx->st.strings) {
+                struct str_list *n = ctx->st.strings->next;
+                free(ctx->st.strings);
+                ctx->st.strings = n;
+        }
+        config_txn_free(ctx->st.txn);
+        ctx->st.txn = NULL;
+        if (ctx->st.timer)
+                event_free(ctx->st.timer);
+        ctx->st.timer = NULL;
+        if (ctx->in.conn && conn_data(ctx->in.conn) == ctx)
+                conn_set_data(ctx->in.conn, NULL);
+        ctx->in.conn = NULL;
+        wipe(ctx->in.pending_pass, sizeof(ctx->in.pending_pass));
+        ctx->st.dead = true;
 }
 
 void request_free(struct winrmd_ctx *ctx)
 {
+        bool was_pending;
+
         if (!ctx)
                 return;
-        if (ctx->counted)
-                tcp_active--;
-        env_free(ctx->env);
-        free(ctx->reply_action);
-        free(ctx->relates_to);
-        sbuf_free(&ctx->hdr);
-        sbuf_free(&ctx->body);
-        for (size_t i = 0; i < ctx->n_items; i++)
-                free(ctx->items[i]);
-        free(ctx->items);
-        for (size_t i = 0; i < ctx->n_created; i++) {
-                free(ctx->created_sel[i][0]);
-                free(ctx->created_sel[i][1]);
+        /* a provider held this ctx: keep its memory a while, so a late
+         * complete() with it finds a dead husk, not another request */
+        was_pending = ctx->in.res && (ctx->in.op != OP_NONE);
+        empty(ctx);
+        if (!was_pending) {
+                free(ctx);
+                return;
         }
-        free(ctx->fault_msg);
-        while (ctx->strings) {
-                struct str_list *n = ctx->strings->next;
-                free(ctx->strings);
-                ctx->strings = n;
+        free(husks[next_husk]);
+        husks[next_husk] = ctx;
+        next_husk = (next_husk + 1) % HUSKS;
+}
+
+void request_free_husks(void)
+{
+        for (size_t i = 0; i < HUSKS; i++) {
+                free(husks[i]);
+                husks[i] = NULL;
         }
-        config_txn_free(ctx->txn);
-        if (ctx->timer)
-                event_free(ctx->timer);
-        if (ctx->conn && conn_data(ctx->conn) == ctx)
-                conn_set_data(ctx->conn, NULL);
-        wipe(ctx->pending_pass, sizeof(ctx->pending_pass));
-        free(ctx);
 }
 
 const char *request_keep(struct winrmd_ctx *ctx, const char *s)
 {
         size_t n = strlen(s) + 1;
-        struct str_list *l = malloc(sizeof(*l) + n);
+        struct str_list *l;
 
+        if (ctx->st.dead)
+                return NULL;
+        l = malloc(sizeof(*l) + n);
         if (!l)
                 return NULL;
         memcpy(l->s, s, n);
-        l->next = ctx->strings;
-        ctx->strings = l;
+        l->next = ctx->st.strings;
+        ctx->st.strings = l;
         return l->s;
 }
 
 int request_reply_begin(struct winrmd_ctx *ctx, const char *action)
 {
-        free(ctx->reply_action);
-        ctx->reply_action = NULL;
-        if (action && !(ctx->reply_action = strdup(action)))
+        free(ctx->out.action);
+        ctx->out.action = NULL;
+        if (action && !(ctx->out.action = strdup(action)))
                 return -1;
-        sbuf_reset(&ctx->hdr);
-        sbuf_reset(&ctx->body);
-        ctx->depth = 0;
-        ctx->tag_open = false;
+        /* the extra header (a fault's NotUnderstood) is the core's: kept */
+        writer_reset(&ctx->out.body);
         return 0;
 }
 
-/* The largest reply allowed: MaxEnvelopeSizekb, lowered by the client's
- * MaxEnvelopeSize header (never below 8 KiB, room for any fault). */
-static size_t reply_limit(const struct winrmd_ctx *ctx)
+size_t request_reply_limit(const struct winrmd_ctx *ctx)
 {
         size_t limit = (size_t)config_long("max_envelope_kb") * 1024;
+        const struct env *e = ctx->in.env;
 
-        if (ctx->env && ctx->env->max_envelope_size > 0 && (size_t)ctx->env->max_envelope_size < limit)
-                limit = (size_t)ctx->env->max_envelope_size;
+        if (e && e->max_envelope_size > 0 && (size_t)e->max_envelope_size < limit)
+                limit = (size_t)e->max_envelope_size;
         return limit < 8192 ? 8192 : limit;
 }
 
-/* The whole reply envelope around ctx's header and body text; -1 on OOM. */
-static int assemble(struct winrmd_ctx *ctx, struct sbuf *o)
+/* The envelope's text around the body, before it (*pre) and after (*post). */
+static int frame(struct winrmd_ctx *ctx, struct sbuf *pre, const char **post)
 {
-        const char *relates = ctx->env && ctx->env->message_id ? ctx->env->message_id : ctx->relates_to;
+        const struct env *e = ctx->in.env;
+        const char *relates = e && e->message_id ? e->message_id : ctx->out.relates_to;
+        bool empty_body = ctx->out.body.out.len == 0;
         char mid[48], guid[37];
 
-        if (!ctx->reply_action) {
-                sbuf_adds(o, "<s:Envelope xmlns:s=\"" NS_SOAP "\" xml:lang=\"en-US\"><s:Header/>");
+        if (!ctx->out.action) {
+                sbuf_adds(pre, "<s:Envelope xmlns:s=\"" NS_SOAP "\" xml:lang=\"en-US\"><s:Header/>");
         } else {
                 new_guid(guid);
                 memcpy(mid, "uuid:", 5);
                 memcpy(mid + 5, guid, sizeof(guid));
-                sbuf_adds(o, "<s:Envelope xmlns:s=\"" NS_SOAP "\" xmlns:a=\"" NS_WSA "\" xmlns:w=\""
-                             NS_WSMAN "\" xml:lang=\"en-US\"><s:Header>");
-                sbuf_add_element(o, "a:Action", ctx->reply_action);
-                sbuf_add_element(o, "a:MessageID", mid);
-                sbuf_add_element(o, "a:To", WSA_ANONYMOUS);
+                sbuf_adds(pre, "<s:Envelope xmlns:s=\"" NS_SOAP "\" xmlns:a=\"" NS_WSA "\" xmlns:w=\""
+                               NS_WSMAN "\" xml:lang=\"en-US\"><s:Header>");
+                sbuf_add_element(pre, "a:Action", ctx->out.action);
+                sbuf_add_element(pre, "a:MessageID", mid);
+                sbuf_add_element(pre, "a:To", WSA_ANONYMOUS);
                 if (relates)
-                        sbuf_add_element(o, "a:RelatesTo", relates);
-                sbuf_add(o, ctx->hdr.p, ctx->hdr.len);
-                sbuf_adds(o, "</s:Header>");
+                        sbuf_add_element(pre, "a:RelatesTo", relates);
+                sbuf_add(pre, ctx->out.hdr.p, ctx->out.hdr.len);
+                sbuf_adds(pre, "</s:Header>");
         }
-        if (ctx->body.len) {
-                sbuf_adds(o, "<s:Body>");
-                sbuf_add(o, ctx->body.p, ctx->body.len);
-                sbuf_adds(o, "</s:Body></s:Envelope>");
-        } else {
-                sbuf_adds(o, "<s:Body/></s:Envelope>");
-        }
-        return o->err || ctx->hdr.err || ctx->body.err || ctx->writer_error ? -1 : 0;
+        sbuf_adds(pre, empty_body ? "<s:Body/></s:Envelope>" : "<s:Body>");
+        *post = empty_body ? "" : "</s:Body></s:Envelope>";
+        return pre->err || ctx->out.hdr.err ? -1 : 0;
 }
 
-bool request_reply_fits(struct winrmd_ctx *ctx)
+size_t request_reply_size(struct winrmd_ctx *ctx)
 {
-        struct sbuf o = { 0 };
-        bool fits;
+        struct sbuf pre = { 0 };
+        const char *post;
+        size_t n;
 
-        request_writer_finish(ctx);
-        fits = assemble(ctx, &o) == 0 && o.len <= reply_limit(ctx);
-        sbuf_free(&o);
-        return fits;
+        (void)frame(ctx, &pre, &post);
+        n = pre.len + ctx->out.body.out.len + strlen(post);
+        sbuf_free(&pre);
+        return n;
 }
 
 void request_send(struct winrmd_ctx *ctx, int status)
 {
         struct sbuf o = { 0 };
+        const char *post;
 
-        request_writer_finish(ctx);
-        if (assemble(ctx, &o) < 0) {
+        if (frame(ctx, &o, &post) < 0 || writer_failed(&ctx->out.body)) {
                 sbuf_free(&o);
                 request_send_http(ctx, 500, "Internal Server Error", NULL);
                 return;
         }
-        if (o.len > reply_limit(ctx) && status == 200) {
+        sbuf_add(&o, ctx->out.body.out.p, ctx->out.body.out.len);
+        sbuf_adds(&o, post);
+        if (o.err) {
+                sbuf_free(&o);
+                request_send_http(ctx, 500, "Internal Server Error", NULL);
+                return;
+        }
+        if (o.len > request_reply_limit(ctx) && status == 200) {
                 sbuf_free(&o);
                 request_send_fault(ctx, F_MAX_ENVELOPE_SIZE, NULL);
                 return;
         }
         if (config_bool("soap_trace"))
                 trace_message("response", o.p, o.len);
-        conn_reply(ctx->conn, status, status == 200 ? "OK" : "Internal Server Error",
+        conn_reply(ctx->in.conn, status, status == 200 ? "OK" : "Internal Server Error",
                    "Content-Type: application/soap+xml;charset=UTF-8\r\n", o.p, o.len);
         sbuf_free(&o);
         request_free(ctx);
 }
 
-int request_fault_text(struct winrmd_ctx *ctx, enum fault_id id, const char *message)
-{
-        xmlDoc *doc = xmlNewDoc(BAD_CAST "1.0");
-        xmlNode *env, *body;
-        xmlNs *s;
-        int r = -1;
-
-        /* fault_build() writes a tree; the envelope it sits in declares what
-         * the text envelope declares (s, a, w), so the Fault serializes alone */
-        if (!doc)
-                return -1;
-        env = xmlNewNode(NULL, BAD_CAST "Envelope");
-        xmlDocSetRootElement(doc, env);
-        s = xmlNewNs(env, BAD_CAST NS_SOAP, BAD_CAST "s");
-        xmlSetNs(env, s);
-        xmlNewNs(env, BAD_CAST NS_WSA, BAD_CAST "a");
-        xmlNewNs(env, BAD_CAST NS_WSMAN, BAD_CAST "w");
-        body = xmlNewChild(env, s, BAD_CAST "Body", NULL);
-        if (body) {
-                fault_build(body, id, message, ctx->legacy, fault_machine());
-                r = xmlout_append(body->children, &ctx->body);
-        }
-        xmlFreeDoc(doc);
-        return r;
-}
-
 void request_send_fault(struct winrmd_ctx *ctx, enum fault_id id, const char *message)
 {
-        if (request_reply_begin(ctx, fault_action(id)) < 0 || request_fault_text(ctx, id, message) < 0) {
+        struct writer *w = &ctx->out.body;
+
+        if (request_reply_begin(ctx, fault_action(id)) < 0) {
+                request_send_http(ctx, 500, "Internal Server Error", NULL);
+                return;
+        }
+        w->trusted = true;
+        if (fault_write(w, id, message, ctx->in.legacy, fault_machine()) < 0) {
+                log_err("a fault reply could not be written: %s", w->error[0] ? w->error : "out of memory");
                 request_send_http(ctx, 500, "Internal Server Error", NULL);
                 return;
         }
@@ -213,6 +242,6 @@ void request_send_fault(struct winrmd_ctx *ctx, enum fault_id id, const char *me
 
 void request_send_http(struct winrmd_ctx *ctx, int status, const char *reason, const char *headers)
 {
-        conn_reply(ctx->conn, status, reason, headers, NULL, 0);
+        conn_reply(ctx->in.conn, status, reason, headers, NULL, 0);
         request_free(ctx);
 }

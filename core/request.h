@@ -1,25 +1,27 @@
-/* request.h - one WS-Man request from receipt to reply (the winrmd_ctx). */
+/* request.h - one WS-Man request from receipt to reply (the winrmd_ctx),
+ * in three parts: the request as read, the reply being written, and where
+ * the operation stands (pending, enumeration batch, outcome). */
 #ifndef WINRMD_REQUEST_H
 #define WINRMD_REQUEST_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <sys/types.h>
-#include <libxml/tree.h>
 
 #include <winrmd/provider.h>
 
 #include "envelope.h"
 #include "fault.h"
 #include "sbuf.h"
-
-#define WRITER_DEPTH 32
+#include "writer.h"
 
 struct conn;
+struct config_txn;
+struct enumctx;
+struct event;
 struct hp_head;
 struct login;
 struct registered;
-struct config_txn;
-struct event;
 
 enum op {
         OP_NONE, OP_IDENTIFY, OP_GET, OP_PUT, OP_CREATE, OP_DELETE, OP_ENUMERATE,
@@ -31,52 +33,69 @@ struct str_list {
         char s[];
 };
 
-struct winrmd_ctx {
-        struct conn *conn;        /* the connection; NULL once answered */
-        const struct hp_head *head; /* the HTTP request head, the conn's */
-        struct login *login;      /* a password check under way */
-        char pending_user[256];   /* ... for this user */
-        char pending_pass[1024];  /* ... and password (wiped when done) */
-        struct env *env;
+/* What arrived and who sent it. */
+struct request_in {
+        struct conn *conn;           /* the connection; cleared when answered */
+        const struct hp_head *head;  /* the HTTP head, the connection's */
+        struct env *env;             /* the parsed envelope */
         enum op op;
-        char user[256];           /* "" = nobody (never authorised) */
+        char user[256];              /* "" = nobody (never authorised) */
         bool authenticated, anonymous, local, is_admin;
-        const char *transport;    /* "unix", "http", "https" */
-        bool legacy;              /* addressed a seed 2005/06 URI */
+        const char *transport;       /* "unix", "http", "https" */
+        bool legacy;                 /* addressed a seed 2005/06 URI */
+        const struct registered *res;/* the resource addressed */
+        int64_t started_ms;          /* when dispatch began */
+        struct login *login;         /* a password check under way */
+        char pending_user[256];      /* ... for this user */
+        char pending_pass[1024];     /* ... and password (wiped when done) */
+};
 
-        const struct registered *res;
-        struct config_txn *txn;
+/* The reply: the envelope is written around these when it is sent. */
+struct reply_out {
+        char *action;                /* NULL: Identify's empty header */
+        char *relates_to;            /* RelatesTo when there is no env (parse faults) */
+        struct sbuf hdr;             /* extra header elements (trusted text) */
+        struct writer body;          /* the Body's content */
+};
 
-        /* the reply, as text: the envelope is written around these at send */
-        char *reply_action;       /* NULL: Identify's empty header */
-        char *relates_to;         /* RelatesTo when there is no env (parse faults) */
-        struct sbuf hdr;          /* extra header elements */
-        struct sbuf body;         /* the Body's content */
-        /* the element writer of the host table (begin/text/attr/end) */
-        struct {
-                size_t name_off;  /* the element's "prefix:local" in body */
-                unsigned short name_len, prefix_len;
-        } frames[WRITER_DEPTH];
-        int depth;
-        bool tag_open;            /* "<name ..." written, ">" not yet */
-        bool writer_error;
-        /* Enumerate: each top-level element the provider writes is an item */
-        bool collect_items;
-        size_t item_start;
-        char **items;
-        size_t n_items, cap_items;
-        char *created_sel[16][2];
+/* An Enumerate or Pull filling its batch of items. */
+struct batch {
+        struct enumctx *ctx;         /* the enumeration context */
+        long max;                    /* items wanted at most */
+        long count;                  /* items in so far */
+        size_t room;                 /* bytes the items may take */
+        struct sbuf items;
+        bool end;                    /* the source has no more */
+        bool full;                   /* an item did not fit: held for the next */
+        bool optimized;              /* an Enumerate answering items itself */
+        bool waiting;                /* enum_next returned WINRMD_PENDING */
+};
+
+/* Where the operation stands. */
+struct op_state {
+        struct config_txn *txn;      /* staged configuration and records */
+        char *created_sel[16][2];    /* Create: ResourceCreated selectors */
         size_t n_created;
-
-        bool has_fault;
+        bool has_fault;              /* a provider recorded a fault */
         enum fault_id fault;
         char *fault_msg;
+        bool pending;                /* a provider answers later */
+        bool counted;                /* in request_tcp_active() */
+        bool dead;                   /* answered: providers may not use it */
+        struct event *timer;         /* the OperationTimeout of a pending request */
+        struct str_list *strings;    /* node_text() results, freed with the ctx */
+        struct batch batch;          /* Enumerate/Pull items */
+        void *cursor;                /* what enum_open made, until a context has it */
+        struct winrmd_ctx *prev, *next; /* in the list of pending requests */
+        /* what to do with the answer of a pending provider call (complete(),
+         * or WINRMD_E_TIMED_OUT when the OperationTimeout expired first) */
+        void (*resume)(struct winrmd_ctx *ctx, winrmd_status st);
+};
 
-        bool pending, done;
-        bool counted;             /* in request_tcp_active() */
-        int64_t started_ms;       /* when dispatch began */
-        struct event *timer;      /* OperationTimeout of a pending request */
-        struct str_list *strings; /* node_text() results, freed with the ctx */
+struct winrmd_ctx {
+        struct request_in in;
+        struct reply_out out;
+        struct op_state st;
 };
 
 /* Requests from TCP listeners alive now (received, authenticated, not yet
@@ -87,21 +106,22 @@ void request_count_tcp(struct winrmd_ctx *ctx);
 /* A new ctx for the request held by c; NULL on OOM.  Free with
  * request_free() (each request_send*() does). */
 struct winrmd_ctx *request_new(struct conn *c);
-/* Frees everything the ctx owns (env, reply doc, strings, txn). */
+/* Frees everything the ctx owns (env, reply, strings, txn).  A ctx that was
+ * pending is kept a while as an empty husk, so that a provider's late call
+ * with it is recognised (and ignored) rather than reaching freed memory. */
 void request_free(struct winrmd_ctx *ctx);
+/* Frees the husks still kept (at exit). */
+void request_free_husks(void);
 /* Starts a reply with Action (NULL: Identify's empty header): empties the
  * body and header text. 0 or -1 on OOM. */
 int request_reply_begin(struct winrmd_ctx *ctx, const char *action);
-/* Closes elements the provider left open (and, collecting items, ends
- * the last item). */
-void request_writer_finish(struct winrmd_ctx *ctx);
-/* True when the reply built so far is within the reply limit
- * (MaxEnvelopeSizekb, lowered by the client's MaxEnvelopeSize). */
-bool request_reply_fits(struct winrmd_ctx *ctx);
+/* The largest reply allowed: MaxEnvelopeSizekb, lowered by the client's
+ * MaxEnvelopeSize (never below 8 KiB). */
+size_t request_reply_limit(const struct winrmd_ctx *ctx);
+/* The size of the whole reply as written so far (envelope included). */
+size_t request_reply_size(struct winrmd_ctx *ctx);
 /* Sends the reply document with HTTP status (200 or 500) and frees ctx. */
 void request_send(struct winrmd_ctx *ctx, int status);
-/* Appends the s:Fault of id (message NULL = standard) to the body text. */
-int request_fault_text(struct winrmd_ctx *ctx, enum fault_id id, const char *message);
 /* Sends fault id (message NULL = standard) and frees ctx. */
 void request_send_fault(struct winrmd_ctx *ctx, enum fault_id id, const char *message);
 /* Sends a bare HTTP status with an empty body and extra headers

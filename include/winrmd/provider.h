@@ -1,24 +1,28 @@
 /*
  * winrmd/provider.h - the provider ABI of winrmd, version 1.
  *
- * This is the only header a winrmd provider may include.  A provider is a
+ * This is the only header a winrmd provider includes.  A provider is a
  * shared object in the plugin directory that exports one data symbol,
  *
- *     const winrmd_provider winrmd_provider_v1 = { ... };
+ *     const winrmd_provider winrmd_provider_v1 = { WINRMD_PROVIDER_INIT, ... };
  *
- * The daemon checks abi_major and size before it calls any provider code.
+ * The daemon checks abi_major and the sizes before it calls any provider
+ * code.  Version 1 is the ABI as released with winrmd 0.1.0: every member
+ * below is part of it.  Later versions only append members to the
+ * structures; a provider that uses a host member added later checks
+ * WINRMD_HOST_HAS(host, member) in load() (the one way to check).
  *
  * Ownership, once for the whole header:
  *  - everything the host passes in (strings, nodes, the ctx) is borrowed and
  *    valid until the callback that received it returns (or, for a callback
  *    that returned WINRMD_PENDING, until it calls complete());
  *  - everything the provider passes to the host (strings) is copied;
- *  - provider state is created by load() and freed by unload(); neither side
- *    frees the other's memory.
- * Callbacks run on the daemon's single event-loop thread and must not block.
- *
- * Members are only ever appended; see man 3 winrmd-provider for the version
- * that added each one.
+ *  - provider state is created by load() and freed by unload(); a cursor is
+ *    created by enum_open() and freed by enum_close(); neither side frees
+ *    the other's memory.
+ * Callbacks run on the daemon's event-loop thread and must not block: a
+ * slow job goes to work() (a thread of the daemon's pool) or waits on a
+ * timer, and the request returns WINRMD_PENDING meanwhile.
  */
 #ifndef WINRMD_PROVIDER_H
 #define WINRMD_PROVIDER_H
@@ -43,6 +47,8 @@ extern "C" {
 typedef struct winrmd_ctx winrmd_ctx;
 /* One element of the request body, opaque; borrowed from the request. */
 typedef struct winrmd_node winrmd_node;
+/* A timer made by timer_new(), opaque. */
+typedef struct winrmd_timer winrmd_timer;
 
 /* Results of callbacks.  Values are appended, never renumbered. */
 typedef enum {
@@ -61,7 +67,8 @@ typedef enum {
         WINRMD_E_TIMED_OUT = 12,     /* OperationTimeout expired */
         WINRMD_E_BUSY = 13,          /* resource in use (w:Concurrency) */
         WINRMD_E_FEATURE = 14,       /* a feature this agent does not offer */
-        WINRMD_PENDING = 100         /* reply later through host->complete() */
+        WINRMD_PENDING = 100,        /* reply later through host->complete() */
+        WINRMD_END = 101             /* enum_next(): no more items */
 } winrmd_status;
 
 /* Operation bits, as reported by winrmd_host.operations_served(). */
@@ -91,14 +98,25 @@ enum {
 /*
  * One resource URI and the operations it supports; a NULL member means the
  * operation is not supported (the core answers a fault).  Every callback
- * either writes a body (or fault) and returns a status, or returns
- * WINRMD_PENDING and later calls host->complete().
- *  - get, put: write the representation.
+ * either writes a body (or records a fault) and returns a status, or
+ * returns WINRMD_PENDING and later calls host->complete().
+ *  - get, put: write the representation, one top-level element.
  *  - create: call created_selector() for each key, may write extra body.
  *  - remove: nothing to write.
- *  - enumerate: write each item as one top-level element; the core keeps
- *    them in an enumeration context and serves Pull/Release itself.
- *  - invoke: method is the last segment of the Action; write METHOD_OUTPUT.
+ *  - invoke: method is the last segment of the Action, which is action_ns
+ *    (or uri) followed by "/METHOD"; write METHOD_OUTPUT, one element.
+ *  - enumerate (a small list): write each item as one top-level element;
+ *    the core keeps them (within a byte budget) and serves Pull/Release.
+ *  - enum_open/enum_next/enum_close (a stream, any size): enum_open makes a
+ *    cursor for the Enumerate in ctx; the core calls enum_next(ctx, cursor)
+ *    whenever a reply has room for an item, in the Enumerate or in a later
+ *    Pull (ctx is then that Pull's), and enum_next writes one item and
+ *    returns WINRMD_OK, or returns WINRMD_END when there are no more (or
+ *    WINRMD_PENDING, then complete() with either); enum_close frees the
+ *    cursor when the context ends (done, released, expired, shut down).
+ *    A resource gives enumerate or the three enum_ members, not both.
+ * Arrays of resources end with an entry whose uri is NULL; the host steps
+ * through them by the provider's resource_size, so entries can grow.
  */
 typedef struct winrmd_resource {
         const char *uri;
@@ -109,38 +127,56 @@ typedef struct winrmd_resource {
         winrmd_status (*remove)(winrmd_ctx *ctx);
         winrmd_status (*enumerate)(winrmd_ctx *ctx);
         winrmd_status (*invoke)(winrmd_ctx *ctx, const char *method);
+        /* Custom actions are action_ns "/" METHOD; NULL: uri "/" METHOD. */
+        const char *action_ns;
+        /* The resource's own security descriptor (SDDL), checked after
+         * RootSDDL; administrators may replace it through the plugin
+         * configuration.  NULL: RootSDDL alone decides. */
+        const char *sddl;
+        winrmd_status (*enum_open)(winrmd_ctx *ctx, void **ret_cursor);
+        winrmd_status (*enum_next)(winrmd_ctx *ctx, void *cursor);
+        void (*enum_close)(void *state, void *cursor);
 } winrmd_resource;
 
-/* One listener record (the core's store; see winrmd.conf(5)).  Strings
- * are NUL-terminated; empty = unset. */
-typedef struct winrmd_listener {
-        char address[64];      /* "*", "IP:<v4 or v6>" or "MAC:12-34-56-78-90-AB" */
-        char transport[8];     /* "HTTP" or "HTTPS" */
-        int32_t port;          /* 1..65535 */
-        int32_t enabled;       /* 0 or 1 */
-        char hostname[256];
-        char url_prefix[64];
-        char thumbprint[48];   /* 40 lower-case hex digits or "" */
-} winrmd_listener;
+/* Types of a provider's settings. */
+enum { WINRMD_SETTING_INT = 1, WINRMD_SETTING_BOOL = 2, WINRMD_SETTING_STRING = 3 };
+
+/*
+ * A setting a provider declares.  The core keeps it in its store as
+ * "plugin.PROVIDER.NAME", checks values like its own keys, changes it
+ * atomically through config_set() or the plugin configuration resource
+ * (winrm/config/plugin), reads it with config_get(), and tells the provider
+ * through config_changed().  Arrays end with an entry whose name is NULL.
+ */
+typedef struct winrmd_setting {
+        const char *name;            /* letters and digits, a letter first; at most 63 */
+        int type;                    /* WINRMD_SETTING_* */
+        const char *default_value;   /* in the form the type takes */
+        int64_t min, max;            /* INT: the range, both included */
+        int (*check)(const char *value); /* more checks: 0 or -EINVAL; may be NULL */
+        const char *description;     /* one sentence, for the generated docs */
+} winrmd_setting;
 
 /* Log levels for winrmd_host.log(). */
 enum { WINRMD_LOG_ERR = 3, WINRMD_LOG_WARNING = 4, WINRMD_LOG_INFO = 6, WINRMD_LOG_DEBUG = 7 };
 
+struct winrmd_provider;
+
 /*
- * The table the host gives to load().  Check `size` before using a member
- * added after version 1 (offsetof(winrmd_host, member) < size).
+ * The table the host gives to load(); valid until unload() returns.
+ * Members added after version 1 are checked with WINRMD_HOST_HAS().
  */
 typedef struct winrmd_host {
         uint32_t size;                /* sizeof the host's table; grows at the end only */
 
-        /* --- the request (all strings borrowed) --- */
+        /* --- the request (strings borrowed) --- */
         /* The ResourceURI header as sent. */
         const char *(*resource_uri)(const winrmd_ctx *ctx);
         /* The wsa:Action header as sent; NULL for Identify. */
         const char *(*action)(const winrmd_ctx *ctx);
         /* Value of selector NAME (name compared without case); NULL if absent. */
         const char *(*selector)(const winrmd_ctx *ctx, const char *name);
-        /* Number of selectors, and the name/value of the i-th (NULL past the end). */
+        /* Number of selectors, and the name of the i-th (NULL past the end). */
         size_t (*selector_count)(const winrmd_ctx *ctx);
         const char *(*selector_name)(const winrmd_ctx *ctx, size_t i);
         /* Value of option NAME (compared without case); NULL if absent. */
@@ -151,10 +187,14 @@ typedef struct winrmd_host {
         const char *(*user)(const winrmd_ctx *ctx);
         /* 1 if the caller is local (control socket, or loopback), else 0. */
         int (*is_local)(const winrmd_ctx *ctx);
+        /* 1 if the caller is root or in an administrators' group (BA). */
+        int (*is_admin)(const winrmd_ctx *ctx);
         /* 1 for an unauthenticated Identify (WSMANIDENTIFY: unauthenticated). */
         int (*is_anonymous)(const winrmd_ctx *ctx);
         /* "unix", "http" or "https": how the request arrived. */
         const char *(*transport)(const winrmd_ctx *ctx);
+        /* Milliseconds left of the request's OperationTimeout (>= 0). */
+        int64_t (*time_left_ms)(const winrmd_ctx *ctx);
 
         /* --- walking the body (strings owned by ctx) --- */
         /* Local name and namespace URI ("" if none) of an element. */
@@ -165,94 +205,123 @@ typedef struct winrmd_host {
         const winrmd_node *(*node_next)(const winrmd_node *node);
         /* Text content of an element, trimmed of surrounding white space. */
         const char *(*node_text)(winrmd_ctx *ctx, const winrmd_node *node);
+        /* Text content exactly as sent, blanks included; NULL on OOM. */
+        const char *(*node_text_exact)(winrmd_ctx *ctx, const winrmd_node *node);
         /* Value of an unqualified attribute; NULL if absent. */
         const char *(*node_attr)(winrmd_ctx *ctx, const winrmd_node *node, const char *name);
+        /* Local name of the i-th attribute and its namespace URI in *ns ("" if
+         * none); NULL past the last one. */
+        const char *(*node_attr_name)(const winrmd_node *node, size_t i, const char **ns);
 
-        /* --- writing the response body (values copied) --- */
+        /* --- writing the response body (values copied; checked: names are
+         * XML names, text and values XML 1.0 characters in UTF-8, a
+         * top-level element declares its namespace, the envelope's
+         * prefixes are not redeclared; a provider that breaks a rule gets
+         * -EINVAL and its request w:InternalError) --- */
         /* Open element "prefix:Name"; ns declares prefix (NULL: parent's ns). 0 or -errno. */
         int (*begin)(winrmd_ctx *ctx, const char *ns, const char *qname);
         /* Add leaf "Name" in the current element's namespace; value NULL = empty. */
         int (*text)(winrmd_ctx *ctx, const char *name, const char *value);
         /* Set an attribute on the element opened last. */
         int (*attr)(winrmd_ctx *ctx, const char *name, const char *value);
+        /* Text content of the element opened last, after its attributes: an
+         * element with attributes and text is begin, attr..., content, end. */
+        int (*content)(winrmd_ctx *ctx, const char *text);
         /* Close the element opened last. */
         int (*end)(winrmd_ctx *ctx);
-        /* Create: add a selector to the ResourceCreated reference. */
+        /* Create: add a selector to the ResourceCreated reference (at most 16). */
         int (*created_selector)(winrmd_ctx *ctx, const char *name, const char *value);
         /* Record a fault with a message (NULL: the standard text); returns st. */
         winrmd_status (*fault)(winrmd_ctx *ctx, winrmd_status st, const char *message);
-        /* Finish a request that returned WINRMD_PENDING. */
+        /* Finish a request that returned WINRMD_PENDING (once; never after
+         * cancel()).  A call on a request that is not pending is ignored
+         * and logged. */
         void (*complete)(winrmd_ctx *ctx, winrmd_status st);
 
         /* --- configuration (see winrmd.conf(5) for keys) --- */
-        /* Current value of KEY; borrowed until the next change; NULL if unknown. */
+        /* Current value of KEY; borrowed until the next change; NULL if unknown.
+         * A provider's settings are "plugin.PROVIDER.NAME". */
         const char *(*config_get)(const char *key);
         /* Stage KEY=VALUE in this request; all staged values are validated and
          * stored atomically when the callback returns WINRMD_OK, else dropped.
          * Returns 0, -ENOENT (unknown key) or -EINVAL (bad value). */
         int (*config_set)(winrmd_ctx *ctx, const char *key, const char *value);
-
-        /* --- the daemon --- */
-        /* What load() returned for this provider. */
-        void *(*state)(const winrmd_ctx *ctx);
-        /* Log a line (never a secret). */
-        void (*log)(int level, const char *fmt, ...) WINRMD_PRINTF(2, 3);
-        /* WINRMD_OP_* bits served by at least one loaded resource. */
-        unsigned (*operations_served)(void);
-        /* The daemon's libevent struct event_base, for timers and fds. */
-        void *(*event_base)(void);
-        /* The daemon's version string, e.g. "0.1.0". */
-        const char *(*version)(void);
-        /* 1 if the caller is root or in an administrators' group (BA). */
-        int (*is_admin)(const winrmd_ctx *ctx);
-        /* Milliseconds left of the request's OperationTimeout (>= 0). */
-        int64_t (*time_left_ms)(const winrmd_ctx *ctx);
         /* Value of KEY as this request would leave it: staged by config_set()
          * in ctx, else current; borrowed like config_get(). */
         const char *(*config_value)(const winrmd_ctx *ctx, const char *key);
 
-        /* --- listener records: staged in ctx like config_set(), validated
-         * and bound when the callback returns WINRMD_OK --- */
-        /* Number of records as this request sees them. */
-        size_t (*listener_count)(const winrmd_ctx *ctx);
-        /* Copies record i into *out: 0, or -ENOENT past the end. */
-        int (*listener_get)(const winrmd_ctx *ctx, size_t i, winrmd_listener *out);
-        /* Adds (index < 0) or replaces record index after checking it:
-         * 0, -EINVAL (bad field), -EEXIST (same IP+Port or Address+Transport,
-         * or a second listener on a NIC), -EADDRNOTAVAIL (not an address of
-         * this host), -EADDRINUSE (port taken), -ENODEV (no NIC with that
-         * MAC), -ENOTSUP (HTTPS without TLS), -ENOKEY (thumbprint not in
-         * the certificate store). */
-        int (*listener_set)(winrmd_ctx *ctx, long index, const winrmd_listener *l);
-        /* Removes record i: 0 or -ENOENT. */
-        int (*listener_remove)(winrmd_ctx *ctx, size_t i);
-        /* Writes the addresses record i listens on now, space-separated, into
-         * buf; returns how many. */
-        size_t (*listener_bound)(const winrmd_ctx *ctx, size_t i, char *buf, size_t len);
+        /* --- durable records: lists of records of a kind, each a set of
+         * named text fields, kept in the store and staged in the request
+         * like config_set() (stored atomically when the callback returns
+         * WINRMD_OK).  Kinds: "listener" (the core binds them; fields in
+         * winrmd.conf(5)), "security" (resource security descriptors, see
+         * the plugin configuration), and "PROVIDER.NAME" for a provider's
+         * own.  Field names are letters, digits and '_'. --- */
+        /* Number of records of KIND as this request sees them. */
+        size_t (*record_count)(const winrmd_ctx *ctx, const char *kind);
+        /* Field NAME of record I (borrowed until the next change of the
+         * list); NULL if absent or past the end. */
+        const char *(*record_field)(const winrmd_ctx *ctx, const char *kind, size_t i, const char *name);
+        /* Stages record I (I == count appends) as fields names[k]=values[k],
+         * k < n, after the kind's checks: 0, -EINVAL (a bad field), -EEXIST
+         * (a record that clashes), or what the kind documents. */
+        int (*record_put)(winrmd_ctx *ctx, const char *kind, size_t i, const char *const *names,
+                          const char *const *values, size_t n);
+        /* Stages the removal of record I: 0 or -ENOENT. */
+        int (*record_remove)(winrmd_ctx *ctx, const char *kind, size_t i);
+        /* What the host does with record I now (a listener: the addresses it
+         * is bound to, space-separated) into buf; returns its length. */
+        size_t (*record_status)(const winrmd_ctx *ctx, const char *kind, size_t i, char *buf, size_t len);
 
-        /* --- walking the body, continued --- */
-        /* Text content of an element exactly as sent, blanks included
-         * (node_text() trims them); owned by ctx.  NULL on OOM. */
-        const char *(*node_text_exact)(winrmd_ctx *ctx, const winrmd_node *node);
-        /* Local name of the i-th attribute of node, and its namespace URI in
-         * *ns ("" if none); borrowed.  NULL past the last one. */
-        const char *(*node_attr_name)(const winrmd_node *node, size_t i, const char **ns);
+        /* --- the daemon --- */
+        /* What load() returned for this provider. */
+        void *(*state)(const winrmd_ctx *ctx);
+        /* Log a line, tagged with the provider's name (never a secret). */
+        void (*log)(int level, const char *fmt, ...) WINRMD_PRINTF(2, 3);
+        /* WINRMD_OP_* bits served by at least one loaded resource. */
+        unsigned (*operations_served)(void);
+        /* The daemon's version string, e.g. "0.1.0". */
+        const char *(*version)(void);
+        /* The i-th loaded provider (NULL past the end) and the file it came
+         * from in *file ("" if built in). */
+        const struct winrmd_provider *(*provider_at)(size_t i, const char **file);
+        /* The security descriptor in force for resource URI (the stored one,
+         * else the provider's), borrowed; NULL when RootSDDL alone decides. */
+        const char *(*resource_sddl)(const winrmd_ctx *ctx, const char *uri);
+
+        /* --- asynchronous work, without linking libevent --- */
+        /* A one-shot timer calling fn(arg) on the loop; NULL on OOM.  Free
+         * it with timer_free() (which also stops it). */
+        winrmd_timer *(*timer_new)(void (*fn)(void *arg), void *arg);
+        /* (Re)arm t to fire once after ms milliseconds; stop it. */
+        void (*timer_start)(winrmd_timer *t, int64_t ms);
+        void (*timer_stop)(winrmd_timer *t);
+        void (*timer_free)(winrmd_timer *t);
+        /* Runs run(arg) on a thread of the daemon's pool, then done(arg) on
+         * the loop; run() must not call the host.  0, or -EAGAIN when the
+         * queue is full (done is then never called). */
+        int (*work)(void (*run)(void *arg), void (*done)(void *arg), void *arg);
 } winrmd_host;
 
-/* True when the host table h has member m (tables only grow at the end):
- * check it in load() before using a member added after the first ABI 1. */
+/* True when the host table h has member m (tables only grow at the end). */
 #define WINRMD_HOST_HAS(h, m) \
         ((h)->size >= offsetof(winrmd_host, m) + sizeof((h)->m))
 
-/* The data symbol every provider exports, named winrmd_provider_v1. */
+/* The data symbol every provider exports, named winrmd_provider_v1.
+ * Start it with WINRMD_PROVIDER_INIT, which fills the first four members. */
 typedef struct winrmd_provider {
         uint32_t abi_major;           /* WINRMD_ABI_MAJOR */
         uint32_t size;                /* sizeof(winrmd_provider) */
-        const char *name;             /* unique, e.g. "identify" */
+        uint32_t resource_size;       /* sizeof(winrmd_resource) */
+        uint32_t setting_size;        /* sizeof(winrmd_setting) */
+        const char *name;             /* unique: letters, digits, '-' and '_' */
+        const char *version;          /* the provider's own version; may be NULL */
         const winrmd_resource *resources; /* static array ending with {NULL} */
+        const winrmd_setting *settings;   /* static array ending with {NULL}; may be NULL */
         /* Called once after the checks; *ret_state is passed back by state().
-         * Non-zero refuses the provider. */
-        int (*load)(const winrmd_host *host, void **ret_state);
+         * Non-zero refuses the provider, with the reason written into
+         * reason[0..reason_len) (it is logged). */
+        int (*load)(const winrmd_host *host, void **ret_state, char *reason, size_t reason_len);
         /* Frees what load() made; may be NULL. */
         void (*unload)(void *state);
         /* A configuration key changed (after it was stored); key is "*"
@@ -264,6 +333,10 @@ typedef struct winrmd_provider {
          * May be NULL only for providers that never return WINRMD_PENDING. */
         void (*cancel)(void *state, winrmd_ctx *ctx);
 } winrmd_provider;
+
+#define WINRMD_PROVIDER_INIT \
+        .abi_major = WINRMD_ABI_MAJOR, .size = sizeof(winrmd_provider), \
+        .resource_size = sizeof(winrmd_resource), .setting_size = sizeof(winrmd_setting)
 
 #define WINRMD_PROVIDER_SYMBOL "winrmd_provider_v1"
 

@@ -10,6 +10,7 @@
 
 #include <winrmd/provider.h>
 
+#include "plugin_cfg.h"
 #include "schema.h"
 
 #define MSG_UNKNOWN "Input xml contained an unrecognized xml element \"%s\".  " \
@@ -322,14 +323,19 @@ static const winrmd_resource resources[] = {
         RES("winrm/config/service", WINRMD_URI_CASELESS),
         RES("winrm/config/service/auth", WINRMD_URI_CASELESS),
         RES("winrm/config/winrs", WINRMD_URI_CASELESS),
+#define PLUGINS(u) { .uri = u, .flags = WINRMD_URI_CASELESS, .get = plugin_cfg_get, .put = plugin_cfg_put, \
+                     .enumerate = plugin_cfg_enumerate }
+        PLUGINS(PLUGIN_CFG_URI),
+        PLUGINS("winrm/config/plugin"),
         { .uri = NULL }
 };
 
-static int config_load(const winrmd_host *h, void **ret_state)
+static int config_load(const winrmd_host *h, void **ret_state, char *reason, size_t reason_len)
 {
-        if (!WINRMD_HOST_HAS(h, node_attr_name))
-                return -1;
+        (void)reason;
+        (void)reason_len;
         host = h;
+        plugin_cfg_init(h);
         *ret_state = NULL;
         return 0;
 }
@@ -337,9 +343,9 @@ static int config_load(const winrmd_host *h, void **ret_state)
 /* The provider's entry: the configuration resources, no state. */
 __attribute__((visibility("default")))
 const winrmd_provider winrmd_provider_v1 = {
-        .abi_major = WINRMD_ABI_MAJOR,
-        .size = sizeof(winrmd_provider),
+        WINRMD_PROVIDER_INIT,
         .name = "config",
+        .version = WINRMD_VERSION,
         .resources = resources,
         .load = config_load,
 };

@@ -123,8 +123,10 @@ static const winrmd_resource resources[] = {
         { .uri = NULL }
 };
 
-static int identify_load(const winrmd_host *h, void **ret_state)
+static int identify_load(const winrmd_host *h, void **ret_state, char *reason, size_t reason_len)
 {
+        (void)reason;
+        (void)reason_len;
         host = h;
         read_os_release();
         *ret_state = NULL;
@@ -134,9 +136,9 @@ static int identify_load(const winrmd_host *h, void **ret_state)
 /* The provider's entry: two read-only resources, no state. */
 __attribute__((visibility("default")))
 const winrmd_provider winrmd_provider_v1 = {
-        .abi_major = WINRMD_ABI_MAJOR,
-        .size = sizeof(winrmd_provider),
+        WINRMD_PROVIDER_INIT,
         .name = "identify",
+        .version = WINRMD_VERSION,
         .resources = resources,
         .load = identify_load,
 };

@@ -16,7 +16,7 @@
 
 static const winrmd_host *host;
 
-static winrmd_status fault_for(winrmd_ctx *ctx, int r, const winrmd_listener *l)
+static winrmd_status fault_for(winrmd_ctx *ctx, int r, const struct lxrec *l)
 {
         char msg[512];
 
@@ -46,15 +46,15 @@ static winrmd_status fault_for(winrmd_ctx *ctx, int r, const winrmd_listener *l)
 }
 
 /* The record the selectors name: its index, or a fault status in *st. */
-static long find(winrmd_ctx *ctx, const struct lview *v, winrmd_listener *key, winrmd_status *st)
+static long find(winrmd_ctx *ctx, const struct lview *v, struct lxrec *key, winrmd_status *st)
 {
-        winrmd_listener l;
+        struct lxrec l;
 
         *st = lx_selectors(host, ctx, v, key);
         if (*st != WINRMD_OK)
                 return -1;
-        for (size_t i = 0; i < host->listener_count(ctx); i++)
-                if (host->listener_get(ctx, i, &l) == 0 && lx_same(v, key, &l))
+        for (size_t i = 0; i < host->record_count(ctx, "listener"); i++)
+                if (lx_read(host, ctx, i, &l) == 0 && lx_same(v, key, &l))
                         return (long)i;
         *st = host->fault(ctx, WINRMD_E_NOT_FOUND, NULL);
         return -1;
@@ -62,12 +62,12 @@ static long find(winrmd_ctx *ctx, const struct lview *v, winrmd_listener *key, w
 
 static winrmd_status render_index(winrmd_ctx *ctx, const struct lview *v, size_t i)
 {
-        winrmd_listener l;
+        struct lxrec l;
         char bound[1024];
 
-        if (host->listener_get(ctx, i, &l) < 0)
+        if (lx_read(host, ctx, i, &l) < 0)
                 return host->fault(ctx, WINRMD_E_NOT_FOUND, NULL);
-        host->listener_bound(ctx, i, bound, sizeof(bound));
+        host->record_status(ctx, "listener", i, bound, sizeof(bound));
         lx_render(host, ctx, v, &l, bound);
         return WINRMD_OK;
 }
@@ -75,7 +75,7 @@ static winrmd_status render_index(winrmd_ctx *ctx, const struct lview *v, size_t
 static winrmd_status l_get(winrmd_ctx *ctx)
 {
         const struct lview *v = lx_view(host->resource_uri(ctx));
-        winrmd_listener key;
+        struct lxrec key;
         winrmd_status st;
         long i = find(ctx, v, &key, &st);
 
@@ -86,7 +86,7 @@ static winrmd_status l_enumerate(winrmd_ctx *ctx)
 {
         const struct lview *v = lx_view(host->resource_uri(ctx));
 
-        for (size_t i = 0; i < host->listener_count(ctx); i++)
+        for (size_t i = 0; i < host->record_count(ctx, "listener"); i++)
                 render_index(ctx, v, i);
         return WINRMD_OK;
 }
@@ -94,7 +94,7 @@ static winrmd_status l_enumerate(winrmd_ctx *ctx)
 static winrmd_status l_create(winrmd_ctx *ctx)
 {
         const struct lview *v = lx_view(host->resource_uri(ctx));
-        winrmd_listener l;
+        struct lxrec l;
         winrmd_status st;
         char port[16];
         int r;
@@ -106,7 +106,7 @@ static winrmd_status l_create(winrmd_ctx *ctx)
         st = lx_apply_body(host, ctx, v, &l, true);
         if (st != WINRMD_OK)
                 return st;
-        r = host->listener_set(ctx, -1, &l);
+        r = lx_write(host, ctx, host->record_count(ctx, "listener"), &l);
         if (r < 0)
                 return fault_for(ctx, r, &l);
         if (v->legacy) {
@@ -123,18 +123,18 @@ static winrmd_status l_create(winrmd_ctx *ctx)
 static winrmd_status l_put(winrmd_ctx *ctx)
 {
         const struct lview *v = lx_view(host->resource_uri(ctx));
-        winrmd_listener key, l;
+        struct lxrec key, l;
         winrmd_status st;
         long i = find(ctx, v, &key, &st);
         int r;
 
         if (i < 0)
                 return st;
-        host->listener_get(ctx, (size_t)i, &l);
+        lx_read(host, ctx, (size_t)i, &l);
         st = lx_apply_body(host, ctx, v, &l, false);
         if (st != WINRMD_OK)
                 return st;
-        r = host->listener_set(ctx, i, &l);
+        r = lx_write(host, ctx, (size_t)i, &l);
         if (r < 0)
                 return fault_for(ctx, r, &l);
         /* The reply is built before the change is bound: ListeningOn shows
@@ -146,14 +146,14 @@ static winrmd_status l_put(winrmd_ctx *ctx)
 static winrmd_status l_remove(winrmd_ctx *ctx)
 {
         const struct lview *v = lx_view(host->resource_uri(ctx));
-        winrmd_listener key;
+        struct lxrec key;
         winrmd_status st;
         long i = find(ctx, v, &key, &st);
         int r;
 
         if (i < 0)
                 return st;
-        r = host->listener_remove(ctx, (size_t)i);
+        r = host->record_remove(ctx, "listener", (size_t)i);
         return r < 0 ? fault_for(ctx, r, &key) : WINRMD_OK;
 }
 
@@ -166,10 +166,10 @@ static const winrmd_resource resources[] = {
         { .uri = NULL }
 };
 
-static int l_load(const winrmd_host *h, void **ret_state)
+static int l_load(const winrmd_host *h, void **ret_state, char *reason, size_t reason_len)
 {
-        if (!WINRMD_HOST_HAS(h, listener_bound))
-                return -1;
+        (void)reason;
+        (void)reason_len;
         host = h;
         *ret_state = NULL;
         return 0;
@@ -178,9 +178,9 @@ static int l_load(const winrmd_host *h, void **ret_state)
 /* The provider's entry: the Listener resources, no state of its own. */
 __attribute__((visibility("default")))
 const winrmd_provider winrmd_provider_v1 = {
-        .abi_major = WINRMD_ABI_MAJOR,
-        .size = sizeof(winrmd_provider),
+        WINRMD_PROVIDER_INIT,
         .name = "listener",
+        .version = WINRMD_VERSION,
         .resources = resources,
         .load = l_load,
 };

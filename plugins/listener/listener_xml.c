@@ -16,12 +16,54 @@
 static const struct lview legacy = { true, "wsman:microsoft.com/wsman/2005/06/config/listener.xsd" };
 static const struct lview current = { false, LX_CURRENT_URI };
 
+static void copy_field(char *dst, size_t cap, const char *v)
+{
+        snprintf(dst, cap, "%s", v ? v : "");
+}
+
+int lx_read(const winrmd_host *h, const winrmd_ctx *ctx, size_t i, struct lxrec *out)
+{
+        const char *port, *enabled;
+
+        if (i >= h->record_count(ctx, "listener"))
+                return -ENOENT;
+        memset(out, 0, sizeof(*out));
+        copy_field(out->address, sizeof(out->address), h->record_field(ctx, "listener", i, "address"));
+        copy_field(out->transport, sizeof(out->transport), h->record_field(ctx, "listener", i, "transport"));
+        copy_field(out->hostname, sizeof(out->hostname), h->record_field(ctx, "listener", i, "hostname"));
+        copy_field(out->url_prefix, sizeof(out->url_prefix), h->record_field(ctx, "listener", i, "url_prefix"));
+        copy_field(out->thumbprint, sizeof(out->thumbprint), h->record_field(ctx, "listener", i, "thumbprint"));
+        port = h->record_field(ctx, "listener", i, "port");
+        enabled = h->record_field(ctx, "listener", i, "enabled");
+        out->port = port ? (int32_t)strtol(port, NULL, 10) : 0;
+        out->enabled = enabled && !strcmp(enabled, "true");
+        return 0;
+}
+
+int lx_write(const winrmd_host *h, winrmd_ctx *ctx, size_t i, const struct lxrec *l)
+{
+        static const char *const names[] = { "address", "transport", "port", "enabled", "hostname",
+                                             "url_prefix", "thumbprint" };
+        char port[16];
+        const char *values[7];
+
+        snprintf(port, sizeof(port), "%d", (int)l->port);
+        values[0] = l->address;
+        values[1] = l->transport;
+        values[2] = port;
+        values[3] = l->enabled ? "true" : "false";
+        values[4] = l->hostname;
+        values[5] = l->url_prefix;
+        values[6] = l->thumbprint;
+        return h->record_put(ctx, "listener", i, names, values, 7);
+}
+
 const struct lview *lx_view(const char *uri)
 {
         return uri && !strncasecmp(uri, "wsman:", 6) ? &legacy : &current;
 }
 
-const char *lx_legacy_ip(const winrmd_listener *l)
+const char *lx_legacy_ip(const struct lxrec *l)
 {
         return !strncmp(l->address, "IP:", 3) ? l->address + 3 : "*";
 }
@@ -93,7 +135,7 @@ static bool parse_port(const char *s, int32_t *out)
         return true;
 }
 
-winrmd_status lx_selectors(const winrmd_host *h, winrmd_ctx *ctx, const struct lview *v, winrmd_listener *key)
+winrmd_status lx_selectors(const winrmd_host *h, winrmd_ctx *ctx, const struct lview *v, struct lxrec *key)
 {
         const char *a = v->legacy ? "IP" : "Address", *b = v->legacy ? "Port" : "Transport";
         const char *va = h->selector(ctx, a), *vb = h->selector(ctx, b);
@@ -137,7 +179,7 @@ winrmd_status lx_selectors(const winrmd_host *h, winrmd_ctx *ctx, const struct l
         return WINRMD_OK;
 }
 
-bool lx_same(const struct lview *v, const winrmd_listener *key, const winrmd_listener *l)
+bool lx_same(const struct lview *v, const struct lxrec *key, const struct lxrec *l)
 {
         if (!v->legacy)
                 return !strcmp(key->address, l->address) && !strcmp(key->transport, l->transport);
@@ -148,7 +190,7 @@ bool lx_same(const struct lview *v, const winrmd_listener *key, const winrmd_lis
         return !strcmp(key->address, l->address);
 }
 
-void lx_defaults(const winrmd_host *h, const struct lview *v, winrmd_listener *l)
+void lx_defaults(const winrmd_host *h, const struct lview *v, struct lxrec *l)
 {
         l->enabled = 1;
         snprintf(l->url_prefix, sizeof(l->url_prefix), "%s", h->config_get("client.url_prefix"));
@@ -218,7 +260,7 @@ static bool parse_bool(const char *s, int32_t *out)
 
 /* One element of the body; create tells whether key fields may be set. */
 static winrmd_status apply_one(const winrmd_host *h, winrmd_ctx *ctx, const struct lview *v,
-                               winrmd_listener *l, bool create, const char *name, const char *text)
+                               struct lxrec *l, bool create, const char *name, const char *text)
 {
         char mac[18];
 
@@ -266,7 +308,7 @@ static winrmd_status apply_one(const winrmd_host *h, winrmd_ctx *ctx, const stru
 }
 
 winrmd_status lx_apply_body(const winrmd_host *h, winrmd_ctx *ctx, const struct lview *v,
-                            winrmd_listener *l, bool create)
+                            struct lxrec *l, bool create)
 {
         const winrmd_node *root = h->body(ctx);
         winrmd_status st;
@@ -307,7 +349,7 @@ static void spaced(const char *hex, char *out, size_t cap)
 }
 
 void lx_render(const winrmd_host *h, winrmd_ctx *ctx, const struct lview *v,
-               const winrmd_listener *l, const char *bound)
+               const struct lxrec *l, const char *bound)
 {
         char port[16], tp[64];
 

@@ -18,7 +18,7 @@ static bool terminated(const char *s, size_t cap)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
         char *text = fuzz_cstr(data, size), *second = strchr(text, '\n');
-        winrmd_listener l, back, copy, other;
+        struct lrec l, back, copy, other;
         char buf[1024], buf2[1024];
         int r;
 

@@ -9,6 +9,7 @@
 #   undef.so      needs a symbol nobody defines (dlopen RTLD_NOW fails)
 #   groupw.so     a good provider, but group-writable
 #   zz-dupuri.so  a second provider for the Identify URI
+#   nogo.so       a good provider whose load() refuses, with a reason
 # and starts the built daemon with those plus a copy of identify.so.
 #
 # Environment: WINRMD_BUILDDIR (default: the current directory if it is
@@ -34,8 +35,10 @@ src=$tmp/src
 plugins=$tmp/plugins
 mkdir "$src" "$plugins" || fail "mkdir"
 
-# provider NAME ABI SIZE SYMBOL URI EXTRA: writes $src/NAME.c
+# provider NAME ABI SIZE SYMBOL URI EXTRA [LOADBODY]: writes $src/NAME.c
 provider() {
+        body=${7:-}
+        [ -n "$body" ] || body="h->log(WINRMD_LOG_INFO, \"test provider $1: load() ran\"); (void)reason; (void)len; return 0;"
         cat >"$src/$1.c" <<EOF
 #include <winrmd/provider.h>
 static const winrmd_host *host;
@@ -49,17 +52,18 @@ static const winrmd_resource resources[] = {
         { .uri = "$5", .get = t_get },
         { .uri = 0 }
 };
-static int t_load(const winrmd_host *h, void **ret_state)
+static int t_load(const winrmd_host *h, void **ret_state, char *reason, size_t len)
 {
         host = h;
         *ret_state = 0;
-        h->log(WINRMD_LOG_INFO, "test provider $1: load() ran");
-        return 0;
+        $body
 }
 __attribute__((visibility("default")))
 const winrmd_provider $4 = {
         .abi_major = $2,
         .size = $3,
+        .resource_size = sizeof(winrmd_resource),
+        .setting_size = sizeof(winrmd_setting),
         .name = "$1",
         .resources = resources,
         .load = t_load,
@@ -77,8 +81,11 @@ int winrmd_test_use(void) { return winrmd_test_no_such_function(); }"
 provider groupw WINRMD_ABI_MAJOR 'sizeof(winrmd_provider)' winrmd_provider_v1 urn:test:groupw ""
 provider zz-dupuri WINRMD_ABI_MAJOR 'sizeof(winrmd_provider)' winrmd_provider_v1 \
         http://schemas.dmtf.org/wbem/wsman/identity/1/wsmanidentity.xsd ""
+provider nogo WINRMD_ABI_MAJOR 'sizeof(winrmd_provider)' winrmd_provider_v1 urn:test:nogo "" \
+        'h->log(WINRMD_LOG_INFO, "test provider nogo: refusing"); snprintf(reason, len, "no widget found"); return -1;'
+sed -i '1i #include <stdio.h>' "$src/nogo.c"
 
-for p in abi2 nosym small undef groupw zz-dupuri; do
+for p in abi2 nosym small undef groupw zz-dupuri nogo; do
         cc -std=c99 -Wall -Werror -shared -fPIC -fvisibility=hidden -I"$WINRMD_SRCDIR/include" \
                 -o "$plugins/$p.so" "$src/$p.c" >"$tmp/cc-$p.log" 2>&1 ||
                 { cat "$tmp/cc-$p.log" >&2; fail "cannot compile $p.c"; }
@@ -98,18 +105,22 @@ refused() {
                 fail "no refusal logged for $1"
         grep -q -F -- "$2" "$tmp/line" || fail "$1 refused without the reason \"$2\": $(cat "$tmp/line")"
 }
-refused abi2.so "built for another provider ABI"
+refused abi2.so "built for provider ABI 2, this winrmd has ABI 1"
 refused nosym.so "no winrmd_provider_v1 symbol"
-refused small.so "smaller than ABI 1"
+refused small.so "smaller than those of ABI 1"
 refused undef.so "winrmd_test_no_such_function"
 refused groupw.so "group/world-writable"
-refused zz-dupuri.so "already served by another provider"
+refused zz-dupuri.so "wsmanidentity.xsd is already served by provider identify"
+grep -q -F "provider nogo refused: its load() failed: no widget found" "$tmp/winrmd.log" ||
+        fail "nogo's reason was not logged"
+grep -q -F "provider nogo: test provider nogo: refusing" "$tmp/winrmd.log" ||
+        fail "a provider's log line does not carry its name"
 
 # No refused provider's code ran, and none of them was registered.
 if grep -q 'load() ran' "$tmp/winrmd.log"; then
         fail "a refused provider's load() ran: $(grep 'load() ran' "$tmp/winrmd.log")"
 fi
-for p in abi2 nosym small undef groupw zz-dupuri; do
+for p in abi2 nosym small undef groupw zz-dupuri nogo; do
         if grep -q "provider $p loaded" "$tmp/winrmd.log"; then
                 fail "$p.so was loaded"
         fi

@@ -11,19 +11,37 @@
 #include "enumctx.h"
 #include "tests.h"
 
+/* A list source of n items "<i>k</i>" (k = 0..n-1). */
+static struct enumctx_source list_of(size_t n)
+{
+        struct enumctx_source s = { 0 };
+        size_t o = 0;
+
+        s.text = malloc(n * 16 + 1);
+        s.ends = calloc(n ? n : 1, sizeof(size_t));
+        ck_assert(s.text && s.ends);
+        for (size_t k = 0; k < n; k++) {
+                o += (size_t)sprintf(s.text + o, "<i>%zu</i>", k);
+                s.ends[k] = o;
+        }
+        s.n = n;
+        return s;
+}
+
 static int open_one(const char *user, bool admin, const void *res, char id[48])
 {
         struct enumctx_owner o = { user, admin, res };
-        char **items = calloc(1, sizeof(char *));
+        struct enumctx_source src = list_of(1);
+        struct enumctx *c;
 
-        ck_assert_ptr_nonnull(items);
-        items[0] = strdup("<i/>");
-        int r = enumctx_create(items, 1, &o, 0, 60000, id);
-        if (r < 0) {
-                free(items[0]);
-                free(items);
-        }
-        return r;
+        return enumctx_create(&o, &src, 0, 60000, id, &c);
+}
+
+static int closed;
+static void close_cursor(const void *res, void *cursor)
+{
+        (void)res;
+        closed += cursor != NULL;
 }
 
 START_TEST(quotas)
@@ -54,6 +72,91 @@ START_TEST(quotas)
 }
 END_TEST
 
+START_TEST(list_take_and_hold)
+{
+        static const int res;
+        struct enumctx_owner bob = { "bob", false, &res };
+        struct enumctx_source src = list_of(3);
+        struct enumctx *c;
+        char id[48], *item;
+        size_t len;
+
+        ck_assert_int_eq(enumctx_create(&bob, &src, 0, 60000, id, &c), 0);
+        ck_assert_ptr_null(src.text);                   /* taken over */
+        ck_assert_int_eq(enumctx_take(c, &item, &len), 0);
+        ck_assert_str_eq(item, "<i>0</i>");
+        ck_assert_uint_eq(len, 8);
+        /* an item that did not fit is served first next time, not lost */
+        ck_assert_int_eq(enumctx_hold(c, item, len), 0);
+        ck_assert(!enumctx_done(c));
+        ck_assert_int_eq(enumctx_take(c, &item, &len), 0);
+        ck_assert_str_eq(item, "<i>0</i>");
+        free(item);
+        for (int k = 1; k < 3; k++) {
+                ck_assert_int_eq(enumctx_take(c, &item, &len), 0);
+                free(item);
+        }
+        ck_assert_int_eq(enumctx_take(c, &item, &len), -ENOENT);
+        ck_assert(enumctx_done(c));
+        enumctx_release(c);
+        ck_assert_uint_eq(enumctx_bytes(), 0);
+}
+END_TEST
+
+START_TEST(byte_budgets)
+{
+        static const int res;
+        struct enumctx_owner bob = { "bob", false, &res };
+        struct enumctx_source big = { 0 };
+        struct enumctx *c;
+        char id[48];
+
+        /* a list over the per-context budget is refused (and freed) */
+        big.text = malloc(ENUMCTX_LIST_BYTES + 1);
+        big.ends = malloc(sizeof(size_t));
+        big.ends[0] = ENUMCTX_LIST_BYTES + 1;
+        big.n = 1;
+        ck_assert_int_eq(enumctx_create(&bob, &big, 0, 60000, id, &c), -E2BIG);
+        /* four lists at the limit fill the user's budget; a fifth is refused */
+        for (int k = 0; k < 5; k++) {
+                struct enumctx_source s = { 0 };
+                s.text = calloc(1, ENUMCTX_LIST_BYTES);
+                s.ends = malloc(sizeof(size_t));
+                s.ends[0] = ENUMCTX_LIST_BYTES;
+                s.n = 1;
+                ck_assert_int_eq(enumctx_create(&bob, &s, 0, 60000, id, &c), k < 4 ? 0 : -E2BIG);
+        }
+        ck_assert_uint_eq(enumctx_bytes(), 4 * (size_t)ENUMCTX_LIST_BYTES);
+        enumctx_free_all();
+        ck_assert_uint_eq(enumctx_bytes(), 0);
+}
+END_TEST
+
+START_TEST(cursor_closed_once)
+{
+        static const int res;
+        struct enumctx_owner bob = { "bob", false, &res };
+        struct enumctx_source src = { .cursor = (void *)&res, .close = close_cursor };
+        struct enumctx *c;
+        char id[48], *item;
+        size_t len;
+
+        closed = 0;
+        ck_assert_int_eq(enumctx_create(&bob, &src, 0, 60000, id, &c), 0);
+        ck_assert_ptr_eq(enumctx_cursor(c), &res);
+        ck_assert_int_eq(enumctx_take(c, &item, &len), -ENOENT);   /* the provider's turn */
+        ck_assert(!enumctx_done(c));
+        enumctx_set_end(c);
+        ck_assert(enumctx_done(c));
+        /* busy contexts do not expire */
+        enumctx_set_busy(c, true);
+        ck_assert_int_eq(enumctx_expire(120000), 0);
+        enumctx_set_busy(c, false);
+        ck_assert_int_eq(enumctx_expire(120000), 1);
+        ck_assert_int_eq(closed, 1);
+}
+END_TEST
+
 START_TEST(bound_to_owner_and_resource)
 {
         static const int res_a, res_b;
@@ -78,6 +181,9 @@ Suite *enumctx_suite(void)
 
         tcase_add_test(tc, quotas);
         tcase_add_test(tc, bound_to_owner_and_resource);
+        tcase_add_test(tc, list_take_and_hold);
+        tcase_add_test(tc, byte_budgets);
+        tcase_add_test(tc, cursor_closed_once);
         suite_add_tcase(s, tc);
         return s;
 }

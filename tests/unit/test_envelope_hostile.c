@@ -48,12 +48,12 @@ static void expect_ok(const char *xml)
 }
 
 /* A document that builds into *buf; caller frees. */
-struct sbuf {
+struct tbuf {
         char *p;
         size_t n, cap;
 };
 
-static void sb_add(struct sbuf *b, const char *s)
+static void sb_add(struct tbuf *b, const char *s)
 {
         size_t l = strlen(s);
 
@@ -182,7 +182,7 @@ END_TEST
 /* A request whose body holds depth nested elements. */
 static char *nested(int depth)
 {
-        struct sbuf b = { 0 };
+        struct tbuf b = { 0 };
 
         sb_add(&b, T_ENV_OPEN "<s:Header>" T_HDR_STD "</s:Header><s:Body>");
         for (int i = 0; i < depth; i++)
@@ -209,7 +209,7 @@ END_TEST
 
 START_TEST(too_many_nodes)
 {
-        struct sbuf b = { 0 };
+        struct tbuf b = { 0 };
 
         sb_add(&b, T_ENV_OPEN "<s:Header>" T_HDR_STD "</s:Header><s:Body><x:l xmlns:x=\"urn:x\">");
         for (int i = 0; i < ENV_MAX_NODES + 1; i++)
@@ -297,7 +297,7 @@ END_TEST
 
 START_TEST(bad_selectors_and_options)
 {
-        struct sbuf b = { 0 };
+        struct tbuf b = { 0 };
         char num[64];
 
         expect_fault(T_REQ("<w:SelectorSet><w:Selector>x</w:Selector></w:SelectorSet>", ""),

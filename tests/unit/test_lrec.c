@@ -9,9 +9,9 @@
 #include "lrec.h"
 #include "tests.h"
 
-static winrmd_listener parse_ok(const char *text)
+static struct lrec parse_ok(const char *text)
 {
-        winrmd_listener l;
+        struct lrec l;
 
         memset(&l, 0x5a, sizeof(l));
         ck_assert_msg(lrec_parse(text, &l) == 0, "\"%s\" refused", text);
@@ -20,7 +20,7 @@ static winrmd_listener parse_ok(const char *text)
 
 static void parse_bad(const char *text)
 {
-        winrmd_listener l, before;
+        struct lrec l, before;
 
         memset(&l, 0x5a, sizeof(l));
         before = l;
@@ -29,10 +29,10 @@ static void parse_bad(const char *text)
 }
 
 /* The record text formats to and parses back to the same record. */
-static void round_trip(const winrmd_listener *l)
+static void round_trip(const struct lrec *l)
 {
         char buf[1024];
-        winrmd_listener back;
+        struct lrec back;
 
         ck_assert_int_eq(lrec_format(l, buf, sizeof(buf)), 0);
         back = parse_ok(buf);
@@ -47,7 +47,7 @@ static void round_trip(const winrmd_listener *l)
 
 START_TEST(parse_minimal)
 {
-        winrmd_listener l = parse_ok("address=* transport=HTTP port=5985");
+        struct lrec l = parse_ok("address=* transport=HTTP port=5985");
 
         ck_assert_str_eq(l.address, "*");
         ck_assert_str_eq(l.transport, "HTTP");
@@ -62,7 +62,7 @@ END_TEST
 
 START_TEST(parse_full)
 {
-        winrmd_listener l = parse_ok("  address=IP:192.0.2.10   transport=https port=5986 enabled=false "
+        struct lrec l = parse_ok("  address=IP:192.0.2.10   transport=https port=5986 enabled=false "
                                      "hostname=host-1.example.com url_prefix=my/wsman_2 "
                                      "thumbprint=0123456789ABCDEF0123456789abcdef01234567  ");
 
@@ -85,7 +85,7 @@ END_TEST
 
 START_TEST(canonical_forms)
 {
-        winrmd_listener l;
+        struct lrec l;
         char buf[1024];
 
         l = parse_ok("address=IP:2001:0DB8:0000:0000:0000:0000:0000:0001 transport=hTtP port=5985");
@@ -124,7 +124,7 @@ END_TEST
 
 START_TEST(format_too_small)
 {
-        winrmd_listener l = parse_ok("address=* transport=HTTP port=5985");
+        struct lrec l = parse_ok("address=* transport=HTTP port=5985");
         char buf[1024];
         size_t need;
 
@@ -209,7 +209,7 @@ END_TEST
 
 START_TEST(check_fields_alone)
 {
-        winrmd_listener l;
+        struct lrec l;
 
         memset(&l, 0, sizeof(l));
         snprintf(l.address, sizeof(l.address), "*");
@@ -248,7 +248,7 @@ END_TEST
 
 static int conflict(const char *a, const char *b)
 {
-        winrmd_listener la = parse_ok(a), lb = parse_ok(b);
+        struct lrec la = parse_ok(a), lb = parse_ok(b);
         bool ab = lrec_conflict(&la, &lb), ba = lrec_conflict(&lb, &la);
 
         ck_assert_msg(ab == ba, "lrec_conflict is not symmetric for \"%s\" / \"%s\"", a, b);
@@ -298,7 +298,7 @@ END_TEST
 
 START_TEST(accessors)
 {
-        winrmd_listener l;
+        struct lrec l;
         char mac[18];
 
         l = parse_ok("address=IP:2001:DB8::5 transport=HTTP port=5985");

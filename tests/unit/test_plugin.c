@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "host.h"
 #include "plugin.h"
 #include "tests.h"
 
@@ -18,6 +19,13 @@ static winrmd_status op(winrmd_ctx *ctx)
 {
         (void)ctx;
         return WINRMD_OK;
+}
+
+static winrmd_status op_next(winrmd_ctx *ctx, void *cursor)
+{
+        (void)ctx;
+        (void)cursor;
+        return WINRMD_END;
 }
 
 static winrmd_status invoke_op(winrmd_ctx *ctx, const char *method)
@@ -34,19 +42,32 @@ static const winrmd_host *seen_host;
 static char seen_key[64];
 static int token = 1;
 
-static int load_ok(const winrmd_host *host, void **ret_state)
+static int load_ok(const winrmd_host *host, void **ret_state, char *reason, size_t len)
 {
+        (void)reason;
+        (void)len;
         loads++;
         seen_host = host;
         *ret_state = &token;
         return 0;
 }
 
-static int load_fail(const winrmd_host *host, void **ret_state)
+static int load_null_state(const winrmd_host *host, void **ret_state, char *reason, size_t len)
+{
+        (void)host;
+        (void)reason;
+        (void)len;
+        loads++;
+        *ret_state = NULL;
+        return 0;
+}
+
+static int load_fail(const winrmd_host *host, void **ret_state, char *reason, size_t len)
 {
         (void)host;
         (void)ret_state;
         loads++;
+        snprintf(reason, len, "the test says no");
         return -1;
 }
 
@@ -75,6 +96,16 @@ static const winrmd_resource res_shell[] = {
 };
 
 static const winrmd_resource res_empty[] = { { .uri = NULL } };
+static const winrmd_resource res_stream_bad[] = { { .uri = "urn:s", .enum_next = op_next }, { .uri = NULL } };
+static const winrmd_setting set_dup[] = {
+        { .name = "A", .type = WINRMD_SETTING_INT, .default_value = "1", .min = 0, .max = 9 },
+        { .name = "A", .type = WINRMD_SETTING_INT, .default_value = "1", .min = 0, .max = 9 },
+        { .name = NULL },
+};
+static const winrmd_setting set_badname[] = {
+        { .name = "not-ok", .type = WINRMD_SETTING_BOOL, .default_value = "true" },
+        { .name = NULL },
+};
 static const winrmd_resource res_noop[] = { { .uri = "urn:noop" }, { .uri = NULL } };
 static const winrmd_resource res_blank_uri[] = { { .uri = "", .get = op }, { .uri = NULL } };
 static const winrmd_resource res_dup[] = {
@@ -89,11 +120,24 @@ static const winrmd_resource res_dup_host[] = {
 };
 
 #define PROVIDER(n, r, l) \
-        { .abi_major = WINRMD_ABI_MAJOR, .size = sizeof(winrmd_provider), .name = (n), \
+        { WINRMD_PROVIDER_INIT, .name = (n), \
           .resources = (r), .load = (l), .unload = unload, .config_changed = config_changed }
 
 static const winrmd_provider prov_config = PROVIDER("config", res_config, load_ok);
-static const winrmd_provider prov_shell = PROVIDER("shell", res_shell, NULL);
+static const winrmd_provider prov_shell = PROVIDER("shell", res_shell, load_null_state);
+
+/* What plugin_check() says of p, and why. */
+static char why[512];
+static enum plugin_check check(const winrmd_provider *p)
+{
+        why[0] = '\0';
+        return plugin_check(p, why, sizeof(why));
+}
+
+static int reg(const winrmd_provider *p)
+{
+        return plugin_register(p, NULL, "", host_table());
+}
 
 static void setup(void)
 {
@@ -112,39 +156,54 @@ START_TEST(check_verdicts)
 {
         winrmd_provider p = prov_config;
 
-        ck_assert_int_eq(plugin_check(NULL), PLUGIN_NO_SYMBOL);
-        ck_assert_int_eq(plugin_check(&p), PLUGIN_OK);
+        ck_assert_int_eq(plugin_check(NULL, why, sizeof(why)), PLUGIN_NO_SYMBOL);
+        ck_assert_int_eq(check(&p), PLUGIN_OK);
         p.abi_major = WINRMD_ABI_MAJOR + 1;
-        ck_assert_int_eq(plugin_check(&p), PLUGIN_ABI_MISMATCH);
+        ck_assert_int_eq(check(&p), PLUGIN_ABI_MISMATCH);
+        ck_assert_msg(strstr(why, "ABI 2") && strstr(why, "has ABI 1"), "%s", why);  /* both versions named */
         p.abi_major = 0;
-        ck_assert_int_eq(plugin_check(&p), PLUGIN_ABI_MISMATCH);
+        ck_assert_int_eq(check(&p), PLUGIN_ABI_MISMATCH);
         p = prov_config;
         p.size = offsetof(winrmd_provider, config_changed);
-        ck_assert_int_eq(plugin_check(&p), PLUGIN_TOO_SMALL);
+        ck_assert_int_eq(check(&p), PLUGIN_TOO_SMALL);
         p.size = 0;
-        ck_assert_int_eq(plugin_check(&p), PLUGIN_TOO_SMALL);
+        ck_assert_int_eq(check(&p), PLUGIN_TOO_SMALL);
         p.size = sizeof(winrmd_provider) + 64; /* a newer, larger struct is fine */
-        ck_assert_int_eq(plugin_check(&p), PLUGIN_OK);
+        ck_assert_int_eq(check(&p), PLUGIN_OK);
+        p = prov_config;
+        p.resource_size = sizeof(winrmd_resource) - 8;
+        ck_assert_int_eq(check(&p), PLUGIN_TOO_SMALL);
+        p = prov_config;
+        p.load = NULL;
+        ck_assert_int_eq(check(&p), PLUGIN_NO_NAME);
+        p = prov_config;
+        p.name = "bad name";
+        ck_assert_int_eq(check(&p), PLUGIN_NO_NAME);
         p = prov_config;
         p.name = NULL;
-        ck_assert_int_eq(plugin_check(&p), PLUGIN_NO_NAME);
+        ck_assert_int_eq(check(&p), PLUGIN_NO_NAME);
         p.name = "";
-        ck_assert_int_eq(plugin_check(&p), PLUGIN_NO_NAME);
+        ck_assert_int_eq(check(&p), PLUGIN_NO_NAME);
         p = prov_config;
         p.resources = NULL;
-        ck_assert_int_eq(plugin_check(&p), PLUGIN_NO_NAME);
+        ck_assert_int_eq(check(&p), PLUGIN_NO_NAME);
         p.resources = res_empty;
-        ck_assert_int_eq(plugin_check(&p), PLUGIN_NO_NAME);
+        ck_assert_int_eq(check(&p), PLUGIN_NO_NAME);
         p.resources = res_noop;
-        ck_assert_int_eq(plugin_check(&p), PLUGIN_BAD_RESOURCE);
+        ck_assert_int_eq(check(&p), PLUGIN_BAD_RESOURCE);
         p.resources = res_blank_uri;
-        ck_assert_int_eq(plugin_check(&p), PLUGIN_BAD_RESOURCE);
+        ck_assert_int_eq(check(&p), PLUGIN_BAD_RESOURCE);
         p.resources = res_dup;
-        ck_assert_int_eq(plugin_check(&p), PLUGIN_DUP_URI);
+        ck_assert_int_eq(check(&p), PLUGIN_DUP_URI);
         p.resources = res_dup_host;
-        ck_assert_int_eq(plugin_check(&p), PLUGIN_DUP_URI);
-        for (int c = PLUGIN_OK; c <= PLUGIN_BAD_RESOURCE; c++)
-                ck_assert_str_ne(plugin_check_str((enum plugin_check)c), "?");
+        ck_assert_int_eq(check(&p), PLUGIN_DUP_URI);
+        p.resources = res_stream_bad;
+        ck_assert_int_eq(check(&p), PLUGIN_BAD_RESOURCE);
+        p = prov_config;
+        p.settings = set_dup;
+        ck_assert_int_eq(check(&p), PLUGIN_BAD_SETTING);
+        p.settings = set_badname;
+        ck_assert_int_eq(check(&p), PLUGIN_BAD_SETTING);
 }
 END_TEST
 
@@ -153,10 +212,10 @@ START_TEST(refused_provider_runs_no_code)
         winrmd_provider p = prov_config;
 
         p.abi_major = 99;
-        ck_assert_int_eq(plugin_register(&p, NULL), -EINVAL);
+        ck_assert_int_eq(reg(&p), -EINVAL);
         p = prov_config;
         p.resources = res_dup;
-        ck_assert_int_eq(plugin_register(&p, NULL), -EINVAL);
+        ck_assert_int_eq(reg(&p), -EINVAL);
         ck_assert_int_eq(loads, 0);
         ck_assert_ptr_null(plugin_find(LISTENER));
         ck_assert_uint_eq(plugin_operations(), 0);
@@ -167,23 +226,23 @@ START_TEST(register_and_find)
 {
         const struct registered *r;
 
-        ck_assert_int_eq(plugin_register(&prov_config, NULL), 0);
+        ck_assert_int_eq(reg(&prov_config), 0);
         ck_assert_int_eq(loads, 1);
         ck_assert_ptr_eq(seen_host, host_table());
         ck_assert_ptr_nonnull(seen_host);
         ck_assert_uint_ge(seen_host->size, sizeof(winrmd_host));
-        ck_assert_int_eq(plugin_register(&prov_shell, NULL), 0);
+        ck_assert_int_eq(reg(&prov_shell), 0);
 
         r = plugin_find(LISTENER);
         ck_assert_ptr_nonnull(r);
-        ck_assert_ptr_eq(r->res, &res_config[0]);
+        ck_assert_ptr_eq(r->res.uri, res_config[0].uri);
         ck_assert_ptr_eq(plugin_state(r), &token);
         r = plugin_find(CONFIG);
         ck_assert_ptr_nonnull(r);
-        ck_assert_ptr_eq(r->res, &res_config[1]);
+        ck_assert_ptr_eq(r->res.uri, res_config[1].uri);
         r = plugin_find(SHELL);
         ck_assert_ptr_nonnull(r);
-        ck_assert_ptr_eq(r->res, &res_shell[0]);
+        ck_assert_ptr_eq(r->res.uri, res_shell[0].uri);
         ck_assert_ptr_null(plugin_state(r));
         ck_assert_ptr_null(plugin_find(CONFIG "/Certificate"));
         ck_assert_ptr_null(plugin_find(NULL));
@@ -192,13 +251,14 @@ START_TEST(register_and_find)
                                                        WINRMD_OP_INVOKE);
 
         /* Now the name and the URIs are taken. */
-        ck_assert_int_eq(plugin_check(&prov_config), PLUGIN_DUP_NAME);
+        ck_assert_int_eq(check(&prov_config), PLUGIN_DUP_NAME);
         {
-                winrmd_provider other = PROVIDER("other", res_config, NULL);
-                ck_assert_int_eq(plugin_check(&other), PLUGIN_DUP_URI);
+                winrmd_provider other = PROVIDER("other", res_config, load_ok);
+                ck_assert_int_eq(check(&other), PLUGIN_DUP_URI);
+                ck_assert_msg(strstr(why, LISTENER) && strstr(why, "provider config"), "%s", why);
                 other.resources = res_dup_host + 1; /* differs only in host case */
-                ck_assert_int_eq(plugin_check(&other), PLUGIN_DUP_URI);
-                ck_assert_int_eq(plugin_register(&other, NULL), -EINVAL);
+                ck_assert_int_eq(check(&other), PLUGIN_DUP_URI);
+                ck_assert_int_eq(reg(&other), -EINVAL);
         }
 
         plugin_config_changed("max_envelope_kb");
@@ -211,34 +271,65 @@ START_TEST(register_and_find)
         ck_assert_ptr_null(plugin_find(LISTENER));
         ck_assert_uint_eq(plugin_operations(), 0);
         /* The same provider may be registered again after unloading. */
-        ck_assert_int_eq(plugin_register(&prov_config, NULL), 0);
+        ck_assert_int_eq(reg(&prov_config), 0);
         ck_assert_ptr_nonnull(plugin_find(LISTENER));
 }
 END_TEST
 
 START_TEST(load_failure_registers_nothing)
 {
-        winrmd_provider p = PROVIDER("failing", res_config, load_fail);
+        /* static: a registered provider is kept by address until unloaded */
+        static winrmd_provider p;
+        const winrmd_provider failing = PROVIDER("failing", res_config, load_fail);
 
-        ck_assert_int_eq(plugin_register(&p, NULL), -ECANCELED);
+        p = failing;
+
+        ck_assert_int_eq(reg(&p), -ECANCELED);
         ck_assert_int_eq(loads, 1);
         ck_assert_ptr_null(plugin_find(LISTENER));
         plugin_unload_all();
         ck_assert_int_eq(unloads, 0);
         /* Its name is free again. */
         p.load = load_ok;
-        ck_assert_int_eq(plugin_register(&p, NULL), 0);
+        ck_assert_int_eq(reg(&p), 0);
+}
+END_TEST
+
+/* A provider built against a larger winrmd_resource (a later ABI 1): the
+ * host steps through its array by the provider's size. */
+struct bigger_resource {
+        winrmd_resource r;
+        void *later[4];
+};
+static const struct bigger_resource res_bigger[] = {
+        { { .uri = "urn:big:a", .get = op }, { NULL } },
+        { { .uri = "urn:big:b", .put = op }, { NULL } },
+        { { .uri = NULL }, { NULL } },
+};
+
+START_TEST(resources_of_a_larger_size)
+{
+        static winrmd_provider p;
+        const winrmd_provider bigger = PROVIDER("bigger", &res_bigger[0].r, load_ok);
+
+        p = bigger;
+        p.resource_size = sizeof(struct bigger_resource);
+        ck_assert_int_eq(check(&p), PLUGIN_OK);
+        ck_assert_int_eq(reg(&p), 0);
+        ck_assert_ptr_nonnull(plugin_find("urn:big:a"));
+        ck_assert_ptr_nonnull(plugin_find("urn:big:b"));
+        ck_assert_ptr_nonnull(plugin_find("urn:big:b")->res.put);
 }
 END_TEST
 
 START_TEST(find_matching_rules)
 {
-        ck_assert_int_eq(plugin_register(&prov_config, NULL), 0);
-        ck_assert_int_eq(plugin_register(&prov_shell, NULL), 0);
+        ck_assert_int_eq(reg(&prov_config), 0);
+        ck_assert_int_eq(reg(&prov_shell), 0);
         ck_assert_ptr_nonnull(plugin_find("wsman:Microsoft.com/wsman/2005/06/config/Listener"));
         ck_assert_ptr_null(plugin_find("wsman:microsoft.com/wsman/2005/06/config/listener"));
-        ck_assert_ptr_eq(plugin_find("HTTP://SCHEMAS.MICROSOFT.COM/WBEM/WSMAN/1/WINDOWS/SHELL/CMD")->res,
-                         &res_shell[0]);
+        ck_assert_ptr_eq(plugin_find("HTTP://SCHEMAS.MICROSOFT.COM/WBEM/WSMAN/1/WINDOWS/SHELL/CMD")->res.uri,
+                         res_shell[0].uri);
 }
 END_TEST
 
@@ -289,6 +380,7 @@ Suite *plugin_suite(void)
         tcase_add_test(tc, register_and_find);
         tcase_add_test(tc, load_failure_registers_nothing);
         tcase_add_test(tc, find_matching_rules);
+        tcase_add_test(tc, resources_of_a_larger_size);
         suite_add_tcase(s, tc);
 
         tcase_add_test(uri, uri_rules);
