@@ -27,7 +27,7 @@ if command -v c++ >/dev/null 2>&1; then
 fi
 
 # Members of the function-pointer tables: "(*name)(" inside the header.
-members=$(sed -n 's/.*(\*\([a-z_]*\))(.*/\1/p' "$hdr" | sort -u)
+members=$(sed -n 's/^[^(]*(\*\([a-z_]*\))(.*/\1/p' "$hdr" | sort -u)
 for m in $members; do
         if grep -q "$m" "$man"; then
                 ok
@@ -38,7 +38,7 @@ done
 # Every member of the host table says which ABI version added it: its
 # entry (from its .BI line to the next .TP/.SS/.SH) holds "Added in: N".
 host=$(sed -n '/^typedef struct winrmd_host {/,/^} winrmd_host;/p' "$hdr" |
-       sed -n 's/.*(\*\([a-z_]*\))(.*/\1/p')
+       sed -n 's/^[^(]*(\*\([a-z_]*\))(.*/\1/p')
 for m in $host; do
         if awk -v m="$m" '
                 /^\.BI? / && $0 ~ ("[ *]" m "\\(") { inside = 1; next }

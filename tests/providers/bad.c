@@ -14,6 +14,7 @@
 #define BAD_URI "http://example.org/winrmd/test/bad"
 #define BAD_ACTIONS "http://example.org/winrmd/test/bad-actions"
 #define STREAM_URI "http://example.org/winrmd/test/bad/stream"
+#define LIST_URI "http://example.org/winrmd/test/bad/list"
 #define NS BAD_URI
 
 static const winrmd_host *host;
@@ -132,6 +133,25 @@ static void stream_close(void *state, void *cursor)
         free(cursor);
 }
 
+/* A list written at once: Count items (option) of Size bytes (option). */
+static winrmd_status list_enumerate(winrmd_ctx *ctx)
+{
+        const char *c = host->option(ctx, "Count"), *z = host->option(ctx, "Size");
+        long count = c ? strtol(c, NULL, 10) : 3, size = z ? strtol(z, NULL, 10) : 10;
+        char *pad = malloc((size_t)size + 1);
+
+        if (!pad)
+                return WINRMD_E_INTERNAL;
+        memset(pad, 'l', (size_t)size);
+        pad[size] = '\0';
+        for (long i = 0; i < count; i++) {
+                if (host->begin(ctx, NS, "b:Entry") < 0 || host->text(ctx, "Pad", pad) < 0 || host->end(ctx) < 0)
+                        break;          /* past the list budget: the core refuses the whole list */
+        }
+        free(pad);
+        return WINRMD_OK;
+}
+
 static int bad_load(const winrmd_host *h, void **ret_state, char *reason, size_t reason_len)
 {
         (void)reason;
@@ -144,6 +164,7 @@ static int bad_load(const winrmd_host *h, void **ret_state, char *reason, size_t
 static const winrmd_resource resources[] = {
         { .uri = BAD_URI, .get = bad_get, .invoke = bad_invoke, .action_ns = BAD_ACTIONS },
         { .uri = STREAM_URI, .enum_open = stream_open, .enum_next = stream_next, .enum_close = stream_close },
+        { .uri = LIST_URI, .enumerate = list_enumerate },
         { .uri = NULL }
 };
 
