@@ -24,7 +24,7 @@ if [ ! -f "$BUILDDIR/autoconfig.h" ]; then
         exit 1
 fi
 if [ $# -eq 0 ]; then
-        set -- envelope auth_header listener_key sddl trace config http_parse
+        set -- envelope auth_header listener_key sddl trace config http_parse writer
 fi
 
 pkgs="libxml-2.0 libevent nettle uuid"

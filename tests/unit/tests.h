@@ -20,6 +20,7 @@ Suite *trace_suite(void);
 Suite *http_parse_suite(void);
 Suite *log_suite(void);
 Suite *enumctx_suite(void);
+Suite *writer_suite(void);
 Suite *config_listeners_suite(void);
 
 /* The source tree: $WINRMD_SRCDIR (set by make check), else the configure-time
