@@ -567,42 +567,38 @@ size_t config_records(const struct config_txn *t, const char *const **out)
         return n_records;
 }
 
+/* Stages copies of lines[0..n) in place of a transaction's list. */
+static int stage_lines(char ***list, size_t *count, bool *staged, const char *const *lines, size_t n)
+{
+        char **copy = copy_lines(lines, n);
+
+        if (!copy)
+                return -ENOMEM;
+        free_lines(*list, *count);
+        free(*list);
+        *list = copy;
+        *count = n;
+        *staged = true;
+        return 0;
+}
+
 int config_txn_set_records(struct config_txn *t, const char *const *lines, size_t n)
 {
-        char **copy;
-
         if (n > CONFIG_MAX_RECORDS)
                 return -E2BIG;
         for (size_t i = 0; i < n; i++)
                 if (!record_line(lines[i]) || strlen(lines[i]) > 8000 || strchr(lines[i], '\n'))
                         return -EINVAL;
-        copy = copy_lines(lines, n);
-        if (!copy)
-                return -ENOMEM;
-        free_lines(t->rec, t->n_rec);
-        free(t->rec);
-        t->rec = copy;
-        t->n_rec = n;
-        t->rec_staged = true;
-        return 0;
+        return stage_lines(&t->rec, &t->n_rec, &t->rec_staged, lines, n);
 }
 
 int config_txn_set_listeners(struct config_txn *t, const char *const *lines, size_t n)
 {
-        char **copy;
         size_t bad;
 
         if (n > CONFIG_MAX_LISTENERS || check_listener_lines(lines, n, &bad) < 0)
                 return -EINVAL;
-        copy = copy_lines(lines, n);
-        if (!copy)
-                return -ENOMEM;
-        free_lines(t->lst, t->n_lst);
-        free(t->lst);
-        t->lst = copy;
-        t->n_lst = n;
-        t->lst_staged = true;
-        return 0;
+        return stage_lines(&t->lst, &t->n_lst, &t->lst_staged, lines, n);
 }
 
 long config_txn_listener_count(const struct config_txn *t)
