@@ -100,21 +100,18 @@ int lrec_check_fields(struct lrec *l)
         return 0;
 }
 
-/* The bind identity: "*" for every address, the IP, or the MAC. */
-static const char *bind_key(const struct lrec *l)
+/* The IP a record is known by: its IP, or "*" for "*" and MAC records (the
+ * seed shows both as IP=*). */
+static const char *ident_ip(const struct lrec *l)
 {
-        return l->address[0] == '*' ? "*" : strchr(l->address, ':') + 1;
+        const char *ip = lrec_ip(l);
+
+        return ip ? ip : "*";
 }
 
 bool lrec_conflict(const struct lrec *a, const struct lrec *b)
 {
-        char ma[18], mb[18];
-
-        if (!strcmp(a->address, b->address) && !strcmp(a->transport, b->transport))
-                return true;
-        if (a->port == b->port && !strcmp(bind_key(a), bind_key(b)))
-                return true;
-        return lrec_mac(a, ma) && lrec_mac(b, mb) && !strcmp(ma, mb);
+        return a->port == b->port && !strcmp(ident_ip(a), ident_ip(b));
 }
 
 static int set_field(struct lrec *l, const char *k, size_t kn, const char *v, size_t vn)

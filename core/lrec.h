@@ -24,8 +24,9 @@ int lrec_parse(const char *text, struct lrec *out);
 int lrec_format(const struct lrec *l, char *buf, size_t len);
 /* Checks every field alone (syntax, ranges); normalises case. 0 or -EINVAL. */
 int lrec_check_fields(struct lrec *l);
-/* True when a and b would be the same listener: same Address+Transport, or
- * same bind address (IP, "*" or MAC) and Port, or both on one NIC. */
+/* True when a and b would be the same listener: IP and Port identify one,
+ * whatever the transport; "*" and MAC records count as IP "*", so two of
+ * them (one NIC or two) need different ports.  Both are checked records. */
 bool lrec_conflict(const struct lrec *a, const struct lrec *b);
 /* The IP of an "IP:..." address (borrowed pointer into l), else NULL. */
 const char *lrec_ip(const struct lrec *l);

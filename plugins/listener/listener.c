@@ -1,8 +1,9 @@
 /* listener.c - the Listener resource in both generations: the seed's
  * wsman:microsoft.com/wsman/2005/06/config/Listener (selectors IP, Port)
- * and today's .../wsman/1/config/listener (selectors Address, Transport).
- * Records live in the core, which binds them; this provider translates
- * selectors and documents into records and back. */
+ * and today's .../wsman/1/config/listener (selectors Address, Transport,
+ * and Port when listeners share the first two).  IP and Port identify a
+ * record.  Records live in the core, which binds them; this provider
+ * translates selectors and documents into records and back. */
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -22,8 +23,10 @@ static winrmd_status fault_for(winrmd_ctx *ctx, int r, const struct lxrec *l)
 
         switch (r) {
         case -EEXIST:
-                return host->fault(ctx, WINRMD_E_EXISTS,
-                                   "A listener with this IP and Port, Address and Transport, or on this network interface already exists.");
+                snprintf(msg, sizeof(msg), "A listener on IP %s and port %d already exists; listeners are "
+                         "told apart by IP and port (IP * and MAC listeners count as IP *).",
+                         lx_legacy_ip(l), (int)l->port);
+                return host->fault(ctx, WINRMD_E_EXISTS, msg);
         case -EADDRNOTAVAIL:
                 snprintf(msg, sizeof(msg), "The address %s is not an address of this host.", l->address);
                 return host->fault(ctx, WINRMD_E_INVALID_VALUE, msg);
@@ -45,18 +48,39 @@ static winrmd_status fault_for(winrmd_ctx *ctx, int r, const struct lxrec *l)
         }
 }
 
-/* The record the selectors name: its index, or a fault status in *st. */
-static long find(winrmd_ctx *ctx, const struct lview *v, struct lxrec *key, winrmd_status *st)
+/* How many records key names (lx_same); the index of the first in *first. */
+static size_t count_named(winrmd_ctx *ctx, const struct lview *v, const struct lxrec *key, long *first)
 {
         struct lxrec l;
+        size_t n = 0;
+
+        for (size_t i = 0; i < host->record_count(ctx, "listener"); i++)
+                if (lx_read(host, ctx, i, &l) == 0 && lx_same(v, key, &l) && n++ == 0)
+                        *first = (long)i;
+        return n;
+}
+
+/* The record the selectors name: its index, or a fault status in *st.
+ * Today's Address and Transport shared by several records need Port. */
+static long find(winrmd_ctx *ctx, const struct lview *v, struct lxrec *key, winrmd_status *st)
+{
+        char msg[300];
+        long i = -1;
+        size_t n;
 
         *st = lx_selectors(host, ctx, v, key);
         if (*st != WINRMD_OK)
                 return -1;
-        for (size_t i = 0; i < host->record_count(ctx, "listener"); i++)
-                if (lx_read(host, ctx, i, &l) == 0 && lx_same(v, key, &l))
-                        return (long)i;
-        *st = host->fault(ctx, WINRMD_E_NOT_FOUND, NULL);
+        n = count_named(ctx, v, key, &i);
+        if (n == 1)
+                return i;
+        if (!n) {
+                *st = host->fault(ctx, WINRMD_E_NOT_FOUND, NULL);
+                return -1;
+        }
+        snprintf(msg, sizeof(msg), "%zu listeners have Address %s and Transport %s; add the Port selector "
+                 "to name one of them.", n, key->address, key->transport);
+        *st = host->fault(ctx, WINRMD_E_SELECTORS, msg);
         return -1;
 }
 
@@ -91,32 +115,53 @@ static winrmd_status l_enumerate(winrmd_ctx *ctx)
         return WINRMD_OK;
 }
 
+/* The ResourceCreated selectors of l: the seed's IP and Port; today's
+ * Address and Transport, and Port when another record shares those two. */
+static void created_selectors(winrmd_ctx *ctx, const struct lview *v, const struct lxrec *l)
+{
+        struct lxrec key = *l;
+        char port[16];
+        long first;
+
+        snprintf(port, sizeof(port), "%d", (int)l->port);
+        if (v->legacy) {
+                host->created_selector(ctx, "IP", lx_legacy_ip(l));
+                host->created_selector(ctx, "Port", port);
+                return;
+        }
+        host->created_selector(ctx, "Address", l->address);
+        host->created_selector(ctx, "Transport", l->transport);
+        key.port = 0;
+        if (count_named(ctx, v, &key, &first) > 1)
+                host->created_selector(ctx, "Port", port);
+}
+
 static winrmd_status l_create(winrmd_ctx *ctx)
 {
         const struct lview *v = lx_view(host->resource_uri(ctx));
         struct lxrec l;
         winrmd_status st;
-        char port[16];
+        int32_t sel_port;
+        char msg[200];
         int r;
 
         st = lx_selectors(host, ctx, v, &l);
         if (st != WINRMD_OK)
                 return st;
+        sel_port = l.port;      /* 0: today's view without a Port selector */
         lx_defaults(host, v, &l);
         st = lx_apply_body(host, ctx, v, &l, true);
         if (st != WINRMD_OK)
                 return st;
+        if (sel_port && l.port != sel_port) {
+                snprintf(msg, sizeof(msg), "The Port element (%d) disagrees with the Port selector (%d); "
+                         "leave the element out or give the same port.", (int)l.port, (int)sel_port);
+                return host->fault(ctx, WINRMD_E_READ_ONLY, msg);
+        }
         r = lx_write(host, ctx, host->record_count(ctx, "listener"), &l);
         if (r < 0)
                 return fault_for(ctx, r, &l);
-        if (v->legacy) {
-                host->created_selector(ctx, "IP", lx_legacy_ip(&l));
-                snprintf(port, sizeof(port), "%d", (int)l.port);
-                host->created_selector(ctx, "Port", port);
-        } else {
-                host->created_selector(ctx, "Address", l.address);
-                host->created_selector(ctx, "Transport", l.transport);
-        }
+        created_selectors(ctx, v, &l);
         return WINRMD_OK;
 }
 

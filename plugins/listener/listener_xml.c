@@ -135,54 +135,79 @@ static bool parse_port(const char *s, int32_t *out)
         return true;
 }
 
+/* The seed's IP and Port selectors (both needed) into key. */
+static winrmd_status legacy_key(const winrmd_host *h, winrmd_ctx *ctx, struct lxrec *key)
+{
+        const char *ip = h->selector(ctx, "IP"), *port = h->selector(ctx, "Port");
+
+        if (!ip || !port)
+                return sel_fault(h, ctx, "The Listener resource needs the selectors IP and Port.");
+        if (!parse_port(port, &key->port))
+                return sel_fault(h, ctx, "The Port selector \"%.100s\" is not a port number.", port);
+        if (!strcmp(ip, "*"))
+                snprintf(key->address, sizeof(key->address), "*");
+        else if (strlen(ip) < 50)
+                snprintf(key->address, sizeof(key->address), "IP:%s", ip);
+        else
+                return sel_fault(h, ctx, "The IP selector \"%.100s\" is not an IP address.", ip);
+        snprintf(key->transport, sizeof(key->transport), "HTTPS");
+        return WINRMD_OK;
+}
+
+/* Today's Address and Transport selectors (both needed) and Port (optional,
+ * 0 in key when absent) into key. */
+static winrmd_status current_key(const winrmd_host *h, winrmd_ctx *ctx, struct lxrec *key)
+{
+        const char *a = h->selector(ctx, "Address"), *t = h->selector(ctx, "Transport");
+        const char *port = h->selector(ctx, "Port");
+
+        if (!a || !t)
+                return sel_fault(h, ctx, "The Listener resource needs the selectors Address and Transport "
+                                         "(and Port when listeners share them).");
+        if (strcasecmp(t, "HTTP") && strcasecmp(t, "HTTPS"))
+                return sel_fault(h, ctx, "The Transport selector \"%.100s\" is not HTTP or HTTPS.", t);
+        snprintf(key->transport, sizeof(key->transport), "%s", strcasecmp(t, "HTTP") ? "HTTPS" : "HTTP");
+        if (port && !parse_port(port, &key->port))
+                return sel_fault(h, ctx, "The Port selector \"%.100s\" is not a port number.", port);
+        if (!strcmp(a, "*"))
+                snprintf(key->address, sizeof(key->address), "*");
+        else if ((!strncasecmp(a, "IP:", 3) || !strncasecmp(a, "MAC:", 4)) && strlen(a) < 60)
+                snprintf(key->address, sizeof(key->address), "%s%s",
+                         toupper((unsigned char)a[0]) == 'I' ? "IP:" : "MAC:", strchr(a, ':') + 1);
+        else
+                return sel_fault(h, ctx, "The Address selector \"%.100s\" is not *, IP:address or MAC:address.", a);
+        return WINRMD_OK;
+}
+
 winrmd_status lx_selectors(const winrmd_host *h, winrmd_ctx *ctx, const struct lview *v, struct lxrec *key)
 {
-        const char *a = v->legacy ? "IP" : "Address", *b = v->legacy ? "Port" : "Transport";
-        const char *va = h->selector(ctx, a), *vb = h->selector(ctx, b);
+        const char *raw;
+        winrmd_status st;
 
         memset(key, 0, sizeof(*key));
         for (size_t i = 0; i < h->selector_count(ctx); i++) {
                 const char *n = h->selector_name(ctx, i);
-                if (strcasecmp(n, a) && strcasecmp(n, b))
+                if (v->legacy ? strcasecmp(n, "IP") && strcasecmp(n, "Port")
+                              : strcasecmp(n, "Address") && strcasecmp(n, "Transport") && strcasecmp(n, "Port"))
                         return sel_fault(h, ctx, "The selector %s is not a selector of the Listener resource.", n);
         }
-        if (!va || !vb)
-                return sel_fault(h, ctx, "The Listener resource needs the selectors %s.",
-                                 v->legacy ? "IP and Port" : "Address and Transport");
-        if (v->legacy) {
-                if (!parse_port(vb, &key->port))
-                        return sel_fault(h, ctx, "The Port selector \"%.100s\" is not a port number.", vb);
-                if (!strcmp(va, "*"))
-                        snprintf(key->address, sizeof(key->address), "*");
-                else if (strlen(va) < 50)
-                        snprintf(key->address, sizeof(key->address), "IP:%s", va);
-                else
-                        return sel_fault(h, ctx, "The IP selector \"%.100s\" is not an IP address.", va);
-                snprintf(key->transport, sizeof(key->transport), "HTTPS");
-        } else {
-                if (strcasecmp(vb, "HTTP") && strcasecmp(vb, "HTTPS"))
-                        return sel_fault(h, ctx, "The Transport selector \"%.100s\" is not HTTP or HTTPS.", vb);
-                snprintf(key->transport, sizeof(key->transport), "%s", strcasecmp(vb, "HTTP") ? "HTTPS" : "HTTP");
-                if (!strcmp(va, "*"))
-                        snprintf(key->address, sizeof(key->address), "*");
-                else if ((!strncasecmp(va, "IP:", 3) || !strncasecmp(va, "MAC:", 4)) && strlen(va) < 60)
-                        snprintf(key->address, sizeof(key->address), "%s%s",
-                                 toupper((unsigned char)va[0]) == 'I' ? "IP:" : "MAC:", strchr(va, ':') + 1);
-                else
-                        return sel_fault(h, ctx, "The Address selector \"%.100s\" is not *, IP:address or MAC:address.", va);
-        }
+        st = v->legacy ? legacy_key(h, ctx, key) : current_key(h, ctx, key);
+        if (st != WINRMD_OK)
+                return st;
         /* canonical forms, as the core stores them */
+        raw = h->selector(ctx, v->legacy ? "IP" : "Address");
         if (!strncmp(key->address, "IP:", 3) && !canon_ip(key->address + 3, sizeof(key->address) - 3))
-                return sel_fault(h, ctx, "The address \"%.100s\" is not an IP address.", va);
+                return sel_fault(h, ctx, "The address \"%.100s\" is not an IP address.", raw);
         if (!strncmp(key->address, "MAC:", 4) && !canon_mac(key->address + 4, key->address + 4))
-                return sel_fault(h, ctx, "The address \"%.100s\" is not a MAC address.", va);
+                return sel_fault(h, ctx, "The address \"%.100s\" is not a MAC address.", raw);
         return WINRMD_OK;
 }
 
 bool lx_same(const struct lview *v, const struct lxrec *key, const struct lxrec *l)
 {
         if (!v->legacy)
-                return !strcmp(key->address, l->address) && !strcmp(key->transport, l->transport);
+                return !strcmp(key->address, l->address) && !strcmp(key->transport, l->transport) &&
+                       (!key->port || key->port == l->port);
         if (key->port != l->port)
                 return false;
         if (!strcmp(key->address, "*"))
@@ -194,7 +219,7 @@ void lx_defaults(const winrmd_host *h, const struct lview *v, struct lxrec *l)
 {
         l->enabled = 1;
         snprintf(l->url_prefix, sizeof(l->url_prefix), "%s", h->config_get("client.url_prefix"));
-        if (!v->legacy)
+        if (!l->port)
                 (void)parse_port(h->config_get(strcmp(l->transport, "HTTP") ? "service.port.https"
                                                                             : "service.port.http"), &l->port);
 }

@@ -36,12 +36,15 @@ struct lview {
 
 /* The view for a request URI (legacy when it is a "wsman:" URI). */
 const struct lview *lx_view(const char *uri);
-/* Reads the selectors into the key fields of *key (address, port or
- * transport); a fault status when they are missing, unknown or bad. */
+/* Reads the selectors into the key fields of *key: the seed's IP and Port
+ * (transport HTTPS), or today's Address and Transport with an optional Port
+ * (0 when absent); a fault status when they are missing, unknown or bad. */
 winrmd_status lx_selectors(const winrmd_host *h, winrmd_ctx *ctx, const struct lview *v, struct lxrec *key);
-/* True when record l is the one key names. */
+/* True when record l is one key names: IP and Port name one record; today's
+ * Address and Transport without a Port may name several. */
 bool lx_same(const struct lview *v, const struct lxrec *key, const struct lxrec *l);
-/* Defaults of a new record (transport HTTPS for the seed, ports from the config). */
+/* Defaults of a new record: enabled, the URL prefix, and when no selector
+ * gave one, the port from the config (the transport came from the selectors). */
 void lx_defaults(const winrmd_host *h, const struct lview *v, struct lxrec *l);
 /* Applies the body's elements to l; create allows MACAddress/Transport. */
 winrmd_status lx_apply_body(const winrmd_host *h, winrmd_ctx *ctx, const struct lview *v,

@@ -33,6 +33,7 @@ INVALID_PARAMETER = ("w", "InvalidParameter")
 ALREADY_EXISTS = ("w", "AlreadyExists")
 ACCESS_DENIED = ("w", "AccessDenied")
 SCHEMA = ("w", "SchemaValidationError")
+INVALID_REPRESENTATION = ("x", "InvalidRepresentation")
 
 
 def listener_doc(ns, fields):
@@ -137,12 +138,18 @@ class Legacy:
 
 
 class Current:
-    """Today's view: selectors Address and Transport; ListeningOn computed."""
+    """Today's view: selectors Address and Transport (and Port when listeners
+    share those two); ListeningOn computed."""
     uri, ns, order, legacy = CUR_URI, CUR_URI, CUR_ORDER, False
 
     @staticmethod
     def sel(ip, port):
         return {"Address": "IP:" + ip, "Transport": "HTTP"}
+
+    @staticmethod
+    def sel_port(ip, port):
+        """The selectors that name one of several listeners on ip."""
+        return {"Address": "IP:" + ip, "Transport": "HTTP", "Port": str(port)}
 
     @staticmethod
     def create_fields(port, hostname="host"):
@@ -176,6 +183,12 @@ class ListenerCase(DaemonTestCase):
         root = self.assertSoap(resp, 200)
         body = root.find("s:Body", NS)
         return body if tag is None else body.find(tag)
+
+    def created_selectors(self, resp):
+        """[(Name, text)] of a ResourceCreated reply's selectors, in order."""
+        rc = self.body_child(resp, "{%s}ResourceCreated" % NS["x"])
+        self.assertIsNotNone(rc, resp)
+        return [(s.get("Name"), s.text) for s in rc.findall("a:ReferenceParameters/w:SelectorSet/w:Selector", NS)]
 
     def enumerate_items(self, view, via="unix", auth=(ADMIN_USER, ADMIN_PASS)):
         """Enumerate, then Pull one item at a time until EndOfSequence."""

@@ -21,7 +21,7 @@ from lxml import etree
 from harness import (PLAIN_BASIC, PLAIN_PASS, PLAIN_USER, SLOW, T_GET, T_PUT,
                      VALGRIND, Daemon, envelope, parse_xml, request, skip_unless_runnable, wait_until)
 from listener_helpers import (ACCESS_DENIED, ALREADY_EXISTS, ANON, CUR_URI, INVALID_PARAMETER,
-                              LEGACY_NS, LEGACY_URI, MSG_NOT_FOUND, MSG_UNKNOWN, NOT_FOUND, SCHEMA,
+                              INVALID_REPRESENTATION, LEGACY_NS, LEGACY_URI, MSG_NOT_FOUND, MSG_UNKNOWN, NOT_FOUND, SCHEMA,
                               SELECTORS, T_CREATE, T_DELETE, Current, Legacy, ListenerCase, NS,
                               fields_of, free_port, identify_status, listener_doc, occupy, refuses, serves,
                               vm_rss_kb)
@@ -187,22 +187,40 @@ class RulesTest(ListenerCase):
         self.assertEqual(len(self.before), 1)
 
     def test_duplicate(self):
+        """IP and Port name a listener, whatever its transport and the view
+        that asks; another port on the same address is another listener."""
         p, p6 = self.port, free_port("::1")
         self.delete_later(Legacy, "::1", p6)
         self.assertSoap(self.create(Legacy, "::1", p6))
         self.before = self.stored()
         cases = [
             (Legacy, Legacy.sel("127.0.0.1", p), Legacy.create_fields(p)),
-            # the same Address and Transport through today's selectors, another port
-            (Current, Current.sel("127.0.0.1", p), Current.create_fields(free_port())),
+            # the same IP and Port, another transport (the seed's default HTTPS)
+            (Legacy, Legacy.sel("127.0.0.1", p), [("Hostname", "host")]),
+            (Current, {"Address": "IP:127.0.0.1", "Transport": "HTTPS"}, Current.create_fields(p)),
+            # the same IP and Port through today's Port selector
+            (Current, dict(Current.sel("127.0.0.1", p), Port=str(p)), [("Hostname", "host")]),
             # the same IP and Port, the address spelled another way
             (Legacy, Legacy.sel("0:0:0:0:0:0:0:1", p6), Legacy.create_fields(p6)),
-            (Current, {"Address": "ip:0::1", "Transport": "http"}, Current.create_fields(free_port())),
+            (Current, {"Address": "ip:0::1", "Transport": "http"}, Current.create_fields(p6)),
         ]
         for view, sels, fields in cases:
-            with self.subTest(sels=sels):
+            with self.subTest(sels=sels, fields=fields):
                 resp = self.send(T_CREATE, view, sels, listener_doc(view.ns, fields))
-                self.refused_and_unchanged(resp, view, ALREADY_EXISTS)
+                text = self.assertListenerFault(resp, view, ALREADY_EXISTS)
+                self.assertEqual(self.stored(), self.before)
+                self.assertIn("IP and port", text)
+        # the same Address and Transport through today's selectors, another
+        # port: a second listener, and its reference names its Port
+        p2 = free_port()
+        self.delete_later(Legacy, "127.0.0.1", p2)
+        resp = self.send(T_CREATE, Current, Current.sel("127.0.0.1", p),
+                         listener_doc(CUR_URI, Current.create_fields(p2)))
+        self.assertEqual(self.created_selectors(resp),
+                         [("Address", "IP:127.0.0.1"), ("Transport", "HTTP"), ("Port", str(p2))])
+        self.assertEqual(len(self.stored()), 3)
+        self.assertTrue(serves("127.0.0.1", p))
+        self.assertTrue(serves("127.0.0.1", p2))
 
     def test_bad_selectors(self):
         port = str(free_port())
@@ -219,7 +237,11 @@ class RulesTest(ListenerCase):
                      {"Address": "MAC:12-34-56-78-90", "Transport": "HTTP"},
                      {"Address": "10.0.0.1", "Transport": "HTTP"},
                      {"Address": "*", "Transport": "FTP"},
-                     {"Address": "*", "Transport": "HTTP", "Port": port}):
+                     {"Address": "*", "Transport": "HTTP", "Port": "0"},
+                     {"Address": "*", "Transport": "HTTP", "Port": "abc"},
+                     {"Address": "*", "Transport": "HTTP", "Port": "70000"},
+                     {"Address": "*", "Port": port},
+                     {"Address": "*", "Transport": "HTTP", "IP": "127.0.0.1"}):
             with self.subTest(sels=sels):
                 self.refused_and_unchanged(self.send(T_CREATE, Current, sels, body), Current, SELECTORS)
         for port_text in ("0", "abc", "70000"):
@@ -296,7 +318,7 @@ class RulesTest(ListenerCase):
                 self.refused_and_unchanged(resp, view, INVALID_PARAMETER, "192.0.2.1")
 
     def test_port_in_use(self):
-        # (Address, Transport) is unique too: another loopback address
+        # a free IP and Port in the store, but the host's port is taken
         with occupy("127.0.0.2") as s:
             port = s.getsockname()[1]
             resp = self.create(Legacy, "127.0.0.2", port)
@@ -323,6 +345,130 @@ class RulesTest(ListenerCase):
         resp = self.create(Legacy, "127.0.0.1", free_port(), via="tcp", auth=(PLAIN_USER, PLAIN_PASS))
         self.assertFault(resp, ACCESS_DENIED)
         self.assertEqual(self.stored(), self.before)
+
+
+class SharedAddressTest(ListenerCase):
+    """The seed's "differentiated by the IP address and the port": two
+    listeners on 127.0.0.1 (the seed's 443 and 444 on 192.168.2.1, in HTTP
+    while HTTPS is refused), and today's view, whose Address and Transport
+    then name both and need the Port selector."""
+
+    def setUp(self):
+        self.pa, self.pb = free_port(), free_port()
+        for port in (self.pa, self.pb):
+            self.delete_later(Legacy, "127.0.0.1", port)
+            resp = self.create(Legacy, "127.0.0.1", port)
+            self.assertEqual(self.created_selectors(resp), [("IP", "127.0.0.1"), ("Port", str(port))])
+        self.before = self.stored()
+        self.assertEqual(len(self.before), 2)
+
+    def get(self, view, sels):
+        return self.body_child(self.send(T_GET, view, sels), "{%s}Listener" % view.ns)
+
+    def test_seed_two_listeners_on_one_ip(self):
+        for port in (self.pa, self.pb):
+            self.assertTrue(serves("127.0.0.1", port), "no Identify on port %d" % port)
+        # Enumerate shows both, with their ports, in both views
+        for view in (Legacy, Current):
+            with self.subTest(view=view.__name__):
+                items = self.enumerate_items(view)
+                self.assertEqual(len(items), 2, [etree.tostring(i) for i in items])
+                for item, port in zip(items, (self.pa, self.pb)):
+                    self.assertListener(item, view, view.expected("127.0.0.1", port, True))
+        # the seed's selectors name each one
+        for port in (self.pa, self.pb):
+            self.assertListener(self.get(Legacy, Legacy.sel("127.0.0.1", port)), Legacy,
+                                Legacy.expected("127.0.0.1", port, True))
+
+    def test_address_and_transport_alone_are_ambiguous(self):
+        for action, body in ((T_GET, ""), (T_PUT, listener_doc(CUR_URI, [("Enabled", "false")])),
+                             (T_DELETE, "")):
+            with self.subTest(action=action.rsplit("/", 1)[1]):
+                resp = self.send(action, Current, Current.sel("127.0.0.1", 0), body)
+                self.assertListenerFault(resp, Current, SELECTORS, message="add the Port selector")
+                self.assertEqual(self.stored(), self.before)
+        for port in (self.pa, self.pb):
+            self.assertTrue(serves("127.0.0.1", port), "port %d stopped" % port)
+
+    def test_port_selector_names_one(self):
+        pa, pb = self.pa, self.pb
+        self.assertListener(self.get(Current, Current.sel_port("127.0.0.1", pb)), Current,
+                            Current.expected("127.0.0.1", pb, True))
+        # a Port no listener on that address has
+        resp = self.send(T_GET, Current, Current.sel_port("127.0.0.1", free_port()))
+        self.assertListenerFault(resp, Current, NOT_FOUND)
+        # Put Enabled=False closes that port only
+        resp = self.send(T_PUT, Current, Current.sel_port("127.0.0.1", pa),
+                         listener_doc(CUR_URI, [("Enabled", "False")]))
+        self.assertListener(self.body_child(resp, "{%s}Listener" % CUR_URI), Current,
+                            Current.expected("127.0.0.1", pa, False))
+        self.assertTrue(refuses("127.0.0.1", pa), "port %d still open after Enabled=False" % pa)
+        self.assertTrue(serves("127.0.0.1", pb), "port %d closed with the other" % pb)
+        self.assertListener(self.get(Current, Current.sel_port("127.0.0.1", pb)), Current,
+                            Current.expected("127.0.0.1", pb, True))
+        self.assertListener(self.get(Legacy, Legacy.sel("127.0.0.1", pa)), Legacy,
+                            Legacy.expected("127.0.0.1", pa, False))
+        # Delete removes that record only; then Address and Transport name the other
+        body = self.body_child(self.send(T_DELETE, Current, Current.sel_port("127.0.0.1", pa)))
+        self.assertEqual(len(body), 0, etree.tostring(body))
+        self.assertEqual(self.stored(), self.before[1:])
+        self.assertTrue(serves("127.0.0.1", pb))
+        self.assertListener(self.get(Current, Current.sel("127.0.0.1", 0)), Current,
+                            Current.expected("127.0.0.1", pb, True))
+
+    def test_create_with_port_selector(self):
+        # alone on its Address and Transport: the reference needs no Port
+        p6 = free_port("::1")
+        self.delete_later(Legacy, "::1", p6)
+        resp = self.send(T_CREATE, Current, Current.sel_port("::1", p6),
+                         listener_doc(CUR_URI, [("Hostname", "host")]))
+        self.assertEqual(self.created_selectors(resp), [("Address", "IP:::1"), ("Transport", "HTTP")])
+        self.assertTrue(serves("::1", p6))
+        self.assertListener(self.get(Current, Current.sel("::1", 0)), Current,
+                            Current.expected("::1", p6, True))
+        # a third on 127.0.0.1, the Port element agreeing with the selector
+        pc = free_port()
+        self.delete_later(Legacy, "127.0.0.1", pc)
+        resp = self.send(T_CREATE, Current, Current.sel_port("127.0.0.1", pc),
+                         listener_doc(CUR_URI, Current.create_fields(pc)))
+        self.assertEqual(self.created_selectors(resp),
+                         [("Address", "IP:127.0.0.1"), ("Transport", "HTTP"), ("Port", str(pc))])
+        self.assertTrue(serves("127.0.0.1", pc))
+        before = self.stored()
+        self.assertEqual(len(before), 4)
+        # a Port element that disagrees with the selector, and a taken port
+        pd, pe = free_port(), free_port()
+        resp = self.send(T_CREATE, Current, Current.sel_port("127.0.0.1", pd),
+                         listener_doc(CUR_URI, Current.create_fields(pe)))
+        text = self.assertListenerFault(resp, Current, INVALID_REPRESENTATION, message="Port selector")
+        self.assertIn(str(pd), text)
+        self.assertIn(str(pe), text)
+        resp = self.send(T_CREATE, Current, Current.sel_port("127.0.0.1", self.pb),
+                         listener_doc(CUR_URI, [("Hostname", "host")]))
+        self.assertListenerFault(resp, Current, ALREADY_EXISTS)
+        self.assertEqual(self.stored(), before)
+        self.assertTrue(refuses("127.0.0.1", pd))
+        self.assertTrue(refuses("127.0.0.1", pe))
+
+    def test_put_port_keeps_ip_and_port_unique(self):
+        pa, pb, pc = self.pa, self.pb, free_port()
+        # onto the other listener's port: refused, nothing moves
+        resp = self.send(T_PUT, Current, Current.sel_port("127.0.0.1", pa),
+                         listener_doc(CUR_URI, [("Port", str(pb))]))
+        self.assertListenerFault(resp, Current, ALREADY_EXISTS)
+        self.assertEqual(self.stored(), self.before)
+        self.assertTrue(serves("127.0.0.1", pa))
+        self.assertTrue(serves("127.0.0.1", pb))
+        # onto a free port: that record moves, the other stays
+        self.delete_later(Legacy, "127.0.0.1", pc)
+        resp = self.send(T_PUT, Current, Current.sel_port("127.0.0.1", pa),
+                         listener_doc(CUR_URI, [("Port", str(pc))]))
+        got = self.body_child(resp, "{%s}Listener" % CUR_URI)
+        self.assertEqual(got.findtext("{%s}Port" % CUR_URI), str(pc), resp)
+        self.assertTrue(refuses("127.0.0.1", pa))
+        self.assertTrue(serves("127.0.0.1", pb))
+        self.assertTrue(serves("127.0.0.1", pc))
+        self.assertEqual([ln.split()[4] for ln in self.stored()], ["port=%d" % pc, "port=%d" % pb])
 
 
 class ReadOnlyUserTest(ListenerCase):
@@ -394,7 +540,7 @@ class RestartTest(ListenerCase):
 
     def test_records_survive_restart_busy_port_retried(self):
         a = self.daemon = self.start(_Lines(PLAIN_BASIC.items()))
-        # one HTTP listener per address: (Address, Transport) is unique
+        # four addresses; IP and Port identify each record
         p1, p2, p3, p4 = (free_port(), free_port("::1"), free_port("127.0.0.2"), free_port("127.0.0.3"))
         for ip, port in (("127.0.0.1", p1), ("::1", p2), ("127.0.0.2", p3), ("127.0.0.3", p4)):
             self.assertSoap(self.create(Legacy, ip, port))

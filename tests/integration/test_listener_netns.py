@@ -1,6 +1,7 @@
 """Listeners inside a private network namespace: the seed's DHCP form
 (IP=* with a MACAddress) follows the addresses of that NIC as they come and
-go (core/netif.c, netlink), one listener per NIC, and an administrator who
+go (core/netif.c, netlink), several listeners on one NIC on different
+ports (IP=* and a Port name each), and an administrator who
 connects over a non-loopback address may read but not write.
 
 The daemon runs inside a namespace of its own (ip netns exec) holding a veth
@@ -23,8 +24,8 @@ import unittest
 from harness import (ADMIN_PASS, ADMIN_USER, SLOW, T_GET, T_PUT, VALGRIND, basic, envelope,
                      request, skip_unless_runnable, wait_until)
 from listener_helpers import (ACCESS_DENIED, ALREADY_EXISTS, CUR_URI, LEGACY_NS, LEGACY_URI, NS,
-                              T_CREATE, T_DELETE, Current, Legacy, ListenerCase, fields_of, free_port,
-                              identify_status, listener_doc)
+                              SELECTORS, T_CREATE, T_DELETE, Current, Legacy, ListenerCase, fields_of,
+                              free_port, identify_status, listener_doc)
 
 NETNS = "winrmd-test-%d" % os.getpid()
 NIC, PEER = "wr0", "wr1"                 # the veth pair; NIC carries the MAC
@@ -174,13 +175,7 @@ class NetnsListenerTest(ListenerCase):
         live = self.listening_on()
         self.assertIn(V4, live)
         self.assertIn(V6, live)
-        # one listener per NIC: another port, the same MAC, in either view
-        resp = self.create(Legacy, "*", free_port(), fields=fields)
-        self.assertListenerFault(resp, Legacy, ALREADY_EXISTS)
-        resp = self.send(T_CREATE, Current, {"Address": "MAC:" + MAC_IP, "Transport": "HTTP"},
-                         listener_doc(CUR_URI, Current.create_fields(free_port())))
-        self.assertListenerFault(resp, Current, ALREADY_EXISTS)
-        self.assertEqual(len(self.stored()), 1)
+        self.second_and_third_on_the_nic(port, fields)
         # the IPv4 address moves to the other NIC: not served there (a socket
         # still bound to it would take the connection), IPv6 still is
         ip_ns("addr", "del", V4 + "/24", "dev", NIC)
@@ -203,6 +198,46 @@ class NetnsListenerTest(ListenerCase):
         self.assertEqual(self.listening_on(), [])
         self.assertSoap(self.send(T_DELETE, Legacy, Legacy.sel("*", port)))
         self.assertEqual(self.stored(), [])
+
+    def second_and_third_on_the_nic(self, port, fields):
+        """Two more listeners on the NIC, on other ports, one from each view;
+        the same port (even as plain IP=*) is refused; then both go."""
+        mac_sel = {"Address": "MAC:" + MAC, "Transport": "HTTP"}
+        p2, p3 = free_port(), free_port()
+        self.delete_later(Legacy, "*", p2)
+        self.delete_later(Legacy, "*", p3)
+        resp = self.create(Legacy, "*", p2, fields=fields)
+        self.assertEqual(self.created_selectors(resp), [("IP", "*"), ("Port", str(p2))])
+        resp = self.send(T_CREATE, Current, {"Address": "MAC:" + MAC_IP, "Transport": "HTTP"},
+                         listener_doc(CUR_URI, Current.create_fields(p3)))
+        self.assertEqual(self.created_selectors(resp), list(mac_sel.items()) + [("Port", str(p3))])
+        for p in (port, p2, p3):
+            self.assertTrue(wait_until(lambda: ns_status(V4, p) == 200, FOLLOW, step=0.1),
+                            "%s:%d not served" % (V4, p))
+        self.assertEqual(len(self.stored()), 3)
+        # Address and Transport name all three; Port picks one
+        resp = self.send(T_GET, Current, mac_sel)
+        self.assertListenerFault(resp, Current, SELECTORS, message="add the Port selector")
+        item = self.body_child(self.send(T_GET, Current, dict(mac_sel, Port=str(p3))),
+                               "{%s}Listener" % CUR_URI)
+        self.assertEqual(item.findtext("{%s}Port" % CUR_URI), str(p3))
+        # the same port on the NIC, in either view, or IP=* without a MAC
+        before = self.stored()
+        for view, sels, body in (
+                (Legacy, Legacy.sel("*", port), fields),
+                (Legacy, Legacy.sel("*", port), [("Hostname", "host"), ("Transport", "HTTP")]),
+                (Current, {"Address": "MAC:" + MAC_IP, "Transport": "HTTPS", "Port": str(port)},
+                 [("Hostname", "host")]),
+                (Current, {"Address": "*", "Transport": "HTTP"}, Current.create_fields(port))):
+            with self.subTest(sels=sels, body=body):
+                resp = self.send(T_CREATE, view, sels, listener_doc(view.ns, body))
+                self.assertListenerFault(resp, view, ALREADY_EXISTS)
+                self.assertEqual(self.stored(), before)
+        self.assertSoap(self.send(T_DELETE, Legacy, Legacy.sel("*", p2)))
+        self.assertSoap(self.send(T_DELETE, Current, dict(mac_sel, Port=str(p3))))
+        self.assertEqual(len(self.stored()), 1)
+        self.assertEqual(ns_status(V4, p2), REFUSED)
+        self.assertEqual(ns_status(V4, p3), REFUSED)
 
     def test_remote_admin_reads_but_cannot_write(self):
         """An administrator over a non-loopback address: w:AccessDenied for

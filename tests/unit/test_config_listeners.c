@@ -88,6 +88,20 @@ START_TEST(load_two_listeners)
 }
 END_TEST
 
+START_TEST(load_listeners_sharing_an_address)
+{
+        /* the seed's two listeners on one IP, and two on one NIC: other ports */
+        t_write_file(path, "listener = address=IP:192.0.2.1 transport=HTTPS port=443\n"
+                           "listener = address=IP:192.0.2.1 transport=HTTPS port=444\n"
+                           "listener = address=IP:192.0.2.1 transport=HTTP port=80\n"
+                           "listener = " L_MAC "\n"
+                           "listener = address=MAC:00-11-22-33-44-55 transport=HTTP port=8081\n"
+                           "listener = address=* transport=HTTP port=8082\n");
+        ck_assert_msg(config_load(path, err, sizeof(err)) == 0, "load: %s", err);
+        ck_assert_uint_eq(config_listener_count(), 6);
+}
+END_TEST
+
 START_TEST(load_none)
 {
         ck_assert_int_eq(config_load(path, err, sizeof(err)), 0); /* no file */
@@ -112,10 +126,10 @@ END_TEST
 
 START_TEST(load_conflicting_listeners)
 {
-        /* same Address+Transport: the second record is named */
+        /* same IP (*) and port, another transport: the second record is named */
         expect_bad("listener = " L_HTTP "\n"
                    "max_envelope_kb = 150\n"
-                   "listener = address=* transport=http port=80\n", 3);
+                   "listener = address=* transport=https port=5985\n", 3);
         ck_assert_ptr_nonnull(strstr(err, "conflict"));
         /* same IP and port, written differently */
         expect_bad("# x\n"
@@ -123,8 +137,10 @@ START_TEST(load_conflicting_listeners)
                    "listener = " L_MAC "\n"
                    "\n"
                    "listener = address=IP:2001:DB8:0:0::1 transport=HTTPS port=5985\n", 5);
-        /* two records on one NIC */
-        expect_bad("listener = " L_MAC "\nlistener = address=MAC:00:11:22:33:44:55 transport=HTTPS port=8443\n", 2);
+        /* two records on one NIC, one port */
+        expect_bad("listener = " L_MAC "\nlistener = address=MAC:00:11:22:33:44:55 transport=HTTPS port=8080\n", 2);
+        /* a MAC record and IP=* on one port (both are the seed's IP=*) */
+        expect_bad("listener = " L_MAC "\nlistener = address=* transport=HTTP port=8080\n", 2);
         ck_assert_uint_eq(config_listener_count(), 0);
         ck_assert_int_eq(config_long("max_envelope_kb"), 50); /* nothing of a refused file is used */
 }
@@ -302,6 +318,7 @@ Suite *config_listeners_suite(void)
 
         tcase_add_checked_fixture(load, setup, teardown);
         tcase_add_test(load, load_two_listeners);
+        tcase_add_test(load, load_listeners_sharing_an_address);
         tcase_add_test(load, load_none);
         tcase_add_test(load, load_bad_listener);
         tcase_add_test(load, load_conflicting_listeners);

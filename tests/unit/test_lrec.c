@@ -266,20 +266,34 @@ START_TEST(conflicts)
         /* same IP (written differently) and port */
         ck_assert(conflict("address=IP:2001:db8::1 transport=HTTP port=5985",
                            "address=IP:2001:0db8:0:0:0:0:0:1 transport=HTTPS port=5985"));
-        /* same Address and Transport, other port */
-        ck_assert(conflict("address=IP:10.0.0.1 transport=HTTP port=5985",
-                           "address=IP:10.0.0.1 transport=http port=8080"));
-        ck_assert(conflict("address=* transport=HTTPS port=5986", "address=* transport=HTTPS port=443"));
-        /* two records on one NIC, whatever their transport and port */
+        ck_assert(conflict("address=IP:10.0.0.1 transport=http port=5985",
+                           "address=IP:10.0.0.1 transport=HTTP port=5985"));
+        /* "*" and MAC records are IP=* to the seed: one port, one of them */
         ck_assert(conflict("address=MAC:00-11-22-33-44-55 transport=HTTP port=5985",
-                           "address=MAC:00:11:22:33:44:55 transport=HTTPS port=5986"));
-        ck_assert(conflict("address=MAC:aa-bb-cc-dd-ee-ff transport=HTTP port=5985",
-                           "address=MAC:AA-BB-CC-DD-EE-FF transport=HTTP port=80"));
+                           "address=MAC:00:11:22:33:44:55 transport=HTTPS port=5985"));
+        ck_assert(conflict("address=MAC:00-11-22-33-44-55 transport=HTTP port=5985",
+                           "address=MAC:00-11-22-33-44-56 transport=HTTP port=5985"));
+        ck_assert(conflict("address=* transport=HTTP port=5985",
+                           "address=MAC:00-11-22-33-44-55 transport=HTTPS port=5985"));
 
+        /* the seed's two listeners on one IP: 443 and 444 */
+        ck_assert(!conflict("address=IP:192.168.2.1 transport=HTTPS port=443",
+                            "address=IP:192.168.2.1 transport=HTTPS port=444"));
+        /* same Address and Transport, other port */
+        ck_assert(!conflict("address=IP:10.0.0.1 transport=HTTP port=5985",
+                            "address=IP:10.0.0.1 transport=http port=8080"));
+        ck_assert(!conflict("address=* transport=HTTPS port=5986", "address=* transport=HTTPS port=443"));
         /* different port and transport */
         ck_assert(!conflict("address=* transport=HTTP port=5985", "address=* transport=HTTPS port=5986"));
         ck_assert(!conflict("address=IP:10.0.0.1 transport=HTTP port=5985",
                             "address=IP:10.0.0.1 transport=HTTPS port=5986"));
+        /* one NIC, two ports, whatever their transport */
+        ck_assert(!conflict("address=MAC:00-11-22-33-44-55 transport=HTTP port=5985",
+                            "address=MAC:00:11:22:33:44:55 transport=HTTPS port=5986"));
+        ck_assert(!conflict("address=MAC:aa-bb-cc-dd-ee-ff transport=HTTP port=5985",
+                            "address=MAC:AA-BB-CC-DD-EE-FF transport=HTTP port=80"));
+        ck_assert(!conflict("address=* transport=HTTP port=5985",
+                            "address=MAC:00-11-22-33-44-55 transport=HTTP port=5986"));
         /* different IPs */
         ck_assert(!conflict("address=IP:10.0.0.1 transport=HTTP port=5985",
                             "address=IP:10.0.0.2 transport=HTTP port=5985"));
@@ -287,12 +301,39 @@ START_TEST(conflicts)
                             "address=IP:10.0.0.2 transport=HTTPS port=5986"));
         ck_assert(!conflict("address=IP:::1 transport=HTTP port=5985",
                             "address=IP:127.0.0.1 transport=HTTP port=5985"));
-        /* different NICs */
-        ck_assert(!conflict("address=MAC:00-11-22-33-44-55 transport=HTTP port=5985",
-                            "address=MAC:00-11-22-33-44-56 transport=HTTP port=5985"));
-        /* a MAC and an IP are different Addresses */
+        /* an IP and IP=* are different IPs (binding both is the host's
+         * question, answered when the listener is bound) */
         ck_assert(!conflict("address=MAC:00-11-22-33-44-55 transport=HTTP port=5985",
                             "address=IP:10.0.0.1 transport=HTTP port=5985"));
+        ck_assert(!conflict("address=* transport=HTTP port=5985",
+                            "address=IP:10.0.0.1 transport=HTTP port=5985"));
+}
+END_TEST
+
+/* Every pair of a small set of records: a conflict exactly when the seed's
+ * view (IP, "*" for "*" and MAC records; Port) names both the same way. */
+START_TEST(conflict_is_ip_and_port)
+{
+        static const char *const addrs[] = { "*", "IP:10.0.0.1", "IP:10.0.0.2", "IP:::1",
+                                             "MAC:00-11-22-33-44-55", "MAC:00-11-22-33-44-56" };
+        static const char *const seed_ip[] = { "*", "10.0.0.1", "10.0.0.2", "::1", "*", "*" };
+        static const char *const transports[] = { "HTTP", "HTTPS" };
+        static const int ports[] = { 80, 443, 444 };
+        char a[128], b[128];
+
+        for (size_t i = 0; i < 6 * 2 * 3; i++) {
+                for (size_t j = 0; j < 6 * 2 * 3; j++) {
+                        size_t ai = i / 6 % 6, bi = j / 6 % 6;
+                        int pa = ports[i % 3], pb = ports[j % 3];
+                        bool want = pa == pb && !strcmp(seed_ip[ai], seed_ip[bi]);
+                        snprintf(a, sizeof(a), "address=%s transport=%s port=%d", addrs[ai],
+                                 transports[i / 3 % 2], pa);
+                        snprintf(b, sizeof(b), "address=%s transport=%s port=%d", addrs[bi],
+                                 transports[j / 3 % 2], pb);
+                        ck_assert_msg(conflict(a, b) == want, "\"%s\" / \"%s\": expected %s", a, b,
+                                      want ? "a conflict" : "none");
+                }
+        }
 }
 END_TEST
 
@@ -367,6 +408,7 @@ Suite *lrec_suite(void)
         tcase_add_test(tc, refuse_bad_fields);
         tcase_add_test(tc, check_fields_alone);
         tcase_add_test(tc, conflicts);
+        tcase_add_test(tc, conflict_is_ip_and_port);
         tcase_add_test(tc, accessors);
         tcase_add_test(tc, norm_mac);
         suite_add_tcase(s, tc);
