@@ -108,6 +108,20 @@ static int check_thumbprint(const char *v)
         return 0;
 }
 
+/* A folder: empty (the default place) or an absolute path of printable
+ * characters. */
+static int check_dir(const char *v)
+{
+        if (!*v)
+                return 0;
+        if (v[0] != '/' || strlen(v) > 1024)
+                return -EINVAL;
+        for (const char *p = v; *p; p++)
+                if ((unsigned char)*p < 0x20 || *p == 0x7f)
+                        return -EINVAL;
+        return 0;
+}
+
 static int check_cbt(const char *v)
 {
         return (!ascii_casecmp(v, "None") || !ascii_casecmp(v, "Relaxed") ||
@@ -173,6 +187,7 @@ static const struct key_def keys[] = {
         I("service.auth_cache_ms", "60000", 0, 3600000),
         I("service.max_logins", "16", 1, 1024),
         I("service.max_logins_per_peer", "4", 1, 1024),
+        S("service.client_ca_dir", "", check_dir),
 };
 
 _Static_assert(ARRAY_SIZE(keys) <= CONFIG_STATIC_KEYS, "raise CONFIG_STATIC_KEYS");

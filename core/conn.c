@@ -19,7 +19,12 @@
  * sent.  Connections are capped below the descriptor limit, leaving room
  * for the control socket and the daemon's own descriptors; at the cap, the
  * oldest connection that never authenticated is cut, then the oldest idle
- * one. */
+ * one.
+ *
+ * An HTTPS connection reads and writes through tls.c's filter over the
+ * socket's bufferevent (c->bev is the filter, c->sock the socket's); the
+ * states are the same, and its last reply ends with close_notify, then the
+ * shutdown once the socket has taken every byte. */
 #include "autoconfig.h"
 
 #include <arpa/inet.h>
@@ -43,6 +48,7 @@
 #include "http_parse.h"
 #include "listener.h"
 #include "log.h"
+#include "tls.h"
 
 #define WRITE_LOWAT (16 * 1024)   /* read the next request below this */
 #define DRAIN_MAX (64 * 1024)     /* a refused request's body we skip */
@@ -50,13 +56,18 @@
 #define FD_RESERVE 64             /* descriptors kept for everything else */
 #define LINGER_MS 2000            /* reading what follows a last reply */
 #define LINGER_MAX (256 * 1024)
+#define HANDSHAKE_MS 10000        /* TLS, at most (less when the idle timeout is) */
 
 enum conn_state { CS_READ, CS_HELD, CS_WRITE, CS_LINGER };
 
 struct conn {
         struct conn *prev, *next;   /* oldest first */
         struct listen_info lst;
-        struct bufferevent *bev;
+        struct bufferevent *bev;    /* what requests are read from, replies written to */
+        struct bufferevent *sock;   /* the socket's (== bev for plain HTTP) */
+        struct tls_conn *tls;       /* HTTPS: the session inside bev */
+        struct evbuffer_cb_entry *sock_out_cb;
+        bool shut_pending;          /* shutdown once the socket's output is sent */
         struct event *deadline;
         struct event *gone;         /* hang-up watch while HELD */
         struct event *kick;         /* runs process() from the loop */
@@ -135,6 +146,11 @@ static void conn_free(struct conn *c)
         if (c->kick)
                 event_free(c->kick);
         event_free(c->deadline);
+        if (c->tls) {
+                tls_detach(c->tls);
+                if (c->sock_out_cb)
+                        evbuffer_remove_cb_entry(bufferevent_get_output(c->sock), c->sock_out_cb);
+        }
         bufferevent_free(c->bev);
         hp_free(&c->rd);
         free(c);
@@ -171,7 +187,7 @@ static void hold(struct conn *c)
         bufferevent_disable(c->bev, EV_READ);
         event_del(c->deadline);
         if (!c->gone)
-                c->gone = event_new(bufferevent_get_base(c->bev), bufferevent_getfd(c->bev),
+                c->gone = event_new(bufferevent_get_base(c->bev), bufferevent_getfd(c->sock),
                                     EV_CLOSED, watch_hangup, c);
         if (c->gone)
                 event_add(c->gone, NULL);
@@ -219,6 +235,9 @@ static void process(struct conn *c)
         struct evbuffer *in = bufferevent_get_input(c->bev);
 
         c->in_process = true;
+        /* TLS: what the session decrypted while c was not reading first */
+        if (c->tls && c->state == CS_READ)
+                tls_flush_input(c->tls);
         while (c->state == CS_READ && evbuffer_get_length(in) > 0) {
                 struct evbuffer_iovec v;
                 size_t used;
@@ -258,6 +277,8 @@ static void process(struct conn *c)
                         }
                         break;
                 }
+                if (c->tls && c->state == CS_READ && evbuffer_get_length(in) == 0)
+                        tls_flush_input(c->tls);
         }
         c->in_process = false;
 }
@@ -277,16 +298,41 @@ static void on_read(struct bufferevent *bev, void *arg)
                 drop(c, "reply sent, connection: close");
 }
 
-/* The last reply is out: shut our side, read and drop what still comes. */
-static void linger(struct conn *c)
+static void shut_and_linger(struct conn *c)
 {
         struct timeval tv = { LINGER_MS / 1000, (LINGER_MS % 1000) * 1000 };
 
+        c->shut_pending = false;
+        (void)shutdown(bufferevent_getfd(c->sock), SHUT_WR);
+        evtimer_add(c->deadline, &tv);
+}
+
+/* The last reply is out: shut our side, read and drop what still comes.
+ * Under TLS the reply (and close_notify) may still sit in the socket's
+ * output: the shutdown waits for it, within the idle deadline. */
+static void linger(struct conn *c)
+{
         c->state = CS_LINGER;
-        (void)shutdown(bufferevent_getfd(c->bev), SHUT_WR);
         bufferevent_disable(c->bev, EV_WRITE);
         bufferevent_enable(c->bev, EV_READ);
-        evtimer_add(c->deadline, &tv);
+        if (c->tls) {
+                tls_bye(c->tls);
+                if (evbuffer_get_length(bufferevent_get_output(c->sock)) > 0) {
+                        c->shut_pending = true;
+                        arm(c);
+                        return;
+                }
+        }
+        shut_and_linger(c);
+}
+
+/* TLS: the socket's output changed; once it is empty a pending shutdown goes. */
+static void on_sock_output(struct evbuffer *buf, const struct evbuffer_cb_info *info, void *arg)
+{
+        struct conn *c = arg;
+
+        if (c->shut_pending && info->n_deleted && evbuffer_get_length(buf) == 0)
+                shut_and_linger(c);
 }
 
 /* Output drained below the low-water mark: the next request, or the end. */
@@ -317,7 +363,8 @@ static void on_event(struct bufferevent *bev, short what, void *arg)
         struct conn *c = arg;
 
         if (what & BEV_EVENT_EOF)
-                drop(c, c->state == CS_LINGER ? "reply sent, connection: close" :
+                drop(c, c->state == CS_LINGER ? (c->shut_pending ? "last reply not taken in time"
+                                                         : "reply sent, connection: close") :
                         c->started ? "end of file in a request" : "end of file");
         else if (what & BEV_EVENT_ERROR)
                 drop(c, strerror(EVUTIL_SOCKET_ERROR()));
@@ -329,7 +376,8 @@ static void on_deadline(evutil_socket_t fd, short what, void *arg)
 
         if (c->state == CS_HELD)
                 return;
-        drop(c, c->state == CS_LINGER ? "reply sent, connection: close" :
+        drop(c, c->state == CS_LINGER ? (c->shut_pending ? "last reply not taken in time"
+                                                         : "reply sent, connection: close") :
                 c->state == CS_WRITE ? "reply not taken in time" :
                 c->started ? "request not completed in time" : "idle");
 }
@@ -396,6 +444,34 @@ static void describe_peer(struct conn *c, int fd)
         }
 }
 
+static void on_tls_fail(void *arg, const char *why)
+{
+        drop(arg, why);
+}
+
+/* Puts a TLS session between c and its socket (freed on failure). */
+static int wrap_tls(struct conn *c, struct tls_creds *creds)
+{
+        struct tls_opts o = {
+                .request_client_cert = config_bool("service.auth.certificate"),
+                .max_client_chain = (size_t)config_long("service.max_client_cert_info"),
+                .handshake_ms = config_long("service.idle_timeout_ms"),
+        };
+
+        if (o.handshake_ms > HANDSHAKE_MS)
+                o.handshake_ms = HANDSHAKE_MS;
+
+        /* ciphertext read ahead and written behind stays bounded too */
+        bufferevent_setwatermark(c->sock, EV_READ, 0, HTTP_MAX_HEAD);
+        bufferevent_setwatermark(c->sock, EV_WRITE, 0, WRITE_LOWAT);
+        c->bev = tls_wrap(c->sock, creds, &o, on_tls_fail, c, &c->tls);
+        if (!c->bev)
+                return -ENOMEM;
+        c->lst.tls = NULL;
+        c->sock_out_cb = evbuffer_add_cb(bufferevent_get_output(c->sock), on_sock_output, c);
+        return 0;
+}
+
 int conn_accept(int fd, const struct listen_info *l)
 {
         bool is_unix = l->kind == LISTENER_UNIX;
@@ -426,8 +502,15 @@ int conn_accept(int fd, const struct listen_info *l)
                 free(c);
                 return -ENOMEM;
         }
+        c->sock = c->bev;
+        if (l->tls && wrap_tls(c, l->tls) < 0) {
+                free(c);
+                return -ENOMEM;
+        }
         c->deadline = evtimer_new(event_loop_base(), on_deadline, c);
         if (!c->deadline) {
+                if (c->tls)
+                        tls_detach(c->tls);
                 bufferevent_free(c->bev);
                 free(c);
                 return -ENOMEM;
@@ -561,6 +644,11 @@ void conn_listener_closed(unsigned id)
                 else
                         c->closing = true;
         }
+}
+
+struct tls_conn *conn_tls(const struct conn *c)
+{
+        return c->tls;
 }
 
 const char *conn_peer(const struct conn *c)

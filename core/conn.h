@@ -12,6 +12,7 @@
 struct conn;
 struct hp_head;
 struct listen_info;
+struct tls_conn;
 
 /* The layer above (http.c): what to do with each connection's requests.
  * While the handler holds a request, the connection reads nothing. */
@@ -56,6 +57,8 @@ void conn_set_data(struct conn *c, void *data);
 void conn_set_authenticated(struct conn *c);
 /* What c keeps of the listener that accepted it. */
 const struct listen_info *conn_listener(const struct conn *c);
+/* The TLS session of an HTTPS connection (borrowed), else NULL. */
+struct tls_conn *conn_tls(const struct conn *c);
 /* The peer's address as text ("127.0.0.1", "::1"; the socket path for the
  * control socket). */
 const char *conn_peer(const struct conn *c);

@@ -64,15 +64,15 @@ static bool supports(const winrmd_resource *r, enum op op)
 static const char *method_of(const winrmd_resource *r, const char *action)
 {
         const char *ns = r->action_ns ? r->action_ns : r->uri;
-        size_t n = strlen(ns);
-        const char *m;
+        const char *slash = strrchr(action, '/');
+        char prefix[1024];
 
-        if (r->flags & WINRMD_URI_CASELESS ? strncasecmp(action, ns, n) : strncmp(action, ns, n))
+        if (!slash || !slash[1] || (size_t)(slash - action) >= sizeof(prefix))
                 return NULL;
-        m = action + n;
-        if (*m != '/' || !m[1] || strchr(m + 1, '/'))
-                return NULL;
-        return m + 1;
+        memcpy(prefix, action, (size_t)(slash - action));
+        prefix[slash - action] = '\0';
+        /* compared as resource URIs are: a wsman: host without case */
+        return uri_matches(ns, r->flags, prefix) ? slash + 1 : NULL;
 }
 
 /* Puts x:ResourceCreated first in the body (the provider's extra elements

@@ -13,6 +13,7 @@
 #include "async.h"
 #include "config.h"
 #include "host.h"
+#include "host_cert.h"
 #include "host_record.h"
 #include "log.h"
 #include "pending.h"
@@ -360,6 +361,9 @@ static const winrmd_host table = {
         .timer_stop = async_timer_stop,
         .timer_free = async_timer_free,
         .work = async_work,
+        .record_error = hr_error,
+        .certificate_count = hc_count,
+        .certificate_field = hc_field,
 };
 
 const winrmd_host *host_table(void)

@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <unistd.h>
 
 #include "config.h"
 #include "host_listener.h"
@@ -64,12 +66,16 @@ int hl_set(winrmd_ctx *c, long index, const struct lrec *in)
         l.address[sizeof(l.address) - 1] = l.transport[sizeof(l.transport) - 1] = '\0';
         l.hostname[sizeof(l.hostname) - 1] = l.url_prefix[sizeof(l.url_prefix) - 1] = '\0';
         l.thumbprint[sizeof(l.thumbprint) - 1] = '\0';
+        /* an HTTPS listener names the host its certificate must name: by
+         * default this host's name, as WinRM's quickconfig does */
+        if (!strcasecmp(l.transport, "HTTPS") && !l.hostname[0] && gethostname(l.hostname, sizeof(l.hostname) - 1) < 0)
+                l.hostname[0] = '\0';
         if (lrec_check_fields(&l) < 0)
                 return -EINVAL;
         for (size_t i = 0; i < n; i++)
                 if ((long)i != index && hl_get(c, i, &other) == 0 && lrec_conflict(&l, &other))
                         return -EEXIST;
-        r = lman_check(&l, have_old ? &old : NULL);
+        r = lman_check(&l, have_old ? &old : NULL, c->st.record_error, sizeof(c->st.record_error));
         if (r < 0)
                 return r;
         if (lrec_format(&l, line, sizeof(line)) < 0)

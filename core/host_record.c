@@ -3,7 +3,9 @@
  * "record = KIND FIELDS" line of the store, staged in the request like
  * configuration keys.  "security" records are checked here: a resource
  * that is served, and a descriptor that parses, one record per resource.
- * A provider's own kinds start with its name and a dot. */
+ * "certmapping" records (client certificates to accounts) are checked by
+ * certmap.c, one per Issuer, Subject and URI.  A provider's own kinds
+ * start with its name and a dot. */
 #include "autoconfig.h"
 
 #include <errno.h>
@@ -11,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "certmap.h"
 #include "config.h"
 #include "host_listener.h"
 #include "host_record.h"
@@ -102,7 +105,7 @@ static bool may_write(const winrmd_ctx *c, const char *kind)
         const char *me = c->in.res ? plugin_name(c->in.res) : "";
         size_t n = strlen(me);
 
-        if (!strcmp(kind, "security"))
+        if (!strcmp(kind, "security") || !strcmp(kind, "certmapping"))
                 return true;
         return n > 0 && !strncmp(kind, me, n) && kind[n] == '.' && kind[n + 1];
 }
@@ -119,6 +122,21 @@ static int check_security(const char *const *lines, size_t n, const char *text, 
         for (size_t k = 0; k < n; k++)
                 if ((long)k != replacing && of_kind(lines[k], "security") &&
                     record_field(lines[k] + 9, "uri", other, sizeof(other)) == 0 && !strcmp(other, uri))
+                        return -EEXIST;
+        return 0;
+}
+
+/* The certmapping kind's checks (text canonicalised in place). */
+static int check_certmapping(winrmd_ctx *c, const char *const *lines, size_t n, char *text, size_t cap,
+                             long replacing)
+{
+        int r = certmap_check(text, cap, c->st.record_error, sizeof(c->st.record_error));
+
+        if (r < 0)
+                return r;
+        for (size_t k = 0; k < n; k++)
+                if ((long)k != replacing && of_kind(lines[k], "certmapping") &&
+                    certmap_same(lines[k] + strlen("certmapping "), text))
                         return -EEXIST;
         return 0;
 }
@@ -161,6 +179,7 @@ int hr_put(winrmd_ctx *c, const char *kind, size_t i, const char *const *names, 
 
         if (!LIVE(c) || !kind || (n && (!names || !values)))
                 return -EINVAL;
+        c->st.record_error[0] = '\0';
         r = record_format(names, values, n, text, sizeof(text));
         if (r < 0)
                 return r;
@@ -178,6 +197,9 @@ int hr_put(winrmd_ctx *c, const char *kind, size_t i, const char *const *names, 
                 return -ENOENT;
         if (!strcmp(kind, "security") && (r = check_security(lines, count, text, at)) < 0)
                 return r;
+        if (!strcmp(kind, "certmapping") &&
+            (r = check_certmapping(c, lines, count, text, sizeof(text), at)) < 0)
+                return r;
         snprintf(line, sizeof(line), "%s %s", kind, text);
         return stage(c, lines, count, at < 0 ? count : (size_t)at, line);
 }
@@ -190,6 +212,7 @@ int hr_remove(winrmd_ctx *c, const char *kind, size_t i)
 
         if (!LIVE(c) || !kind)
                 return -EINVAL;
+        c->st.record_error[0] = '\0';
         if (is_listener(kind))
                 return hl_remove(c, i);
         if (!may_write(c, kind))
@@ -209,4 +232,9 @@ size_t hr_status(const winrmd_ctx *c, const char *kind, size_t i, char *buf, siz
                 return 0;
         hl_bound(c, i, buf, len);
         return len ? strlen(buf) : 0;
+}
+
+const char *hr_error(const winrmd_ctx *c)
+{
+        return LIVE(c) ? c->st.record_error : "";
 }

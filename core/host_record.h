@@ -16,4 +16,8 @@ int hr_put(winrmd_ctx *c, const char *kind, size_t i, const char *const *names, 
 int hr_remove(winrmd_ctx *c, const char *kind, size_t i);
 size_t hr_status(const winrmd_ctx *c, const char *kind, size_t i, char *buf, size_t len);
 
+/* record_error of the host table: why the last put/remove failed ("" if
+ * the errno says it all). */
+const char *hr_error(const winrmd_ctx *c);
+
 #endif

@@ -3,20 +3,24 @@
  *
  * The order is fixed and reads top-down:
  *   head:  path, method, encoding; then who is asking (SO_PEERCRED on the
- *          control socket; Basic on TCP, from the cache or, off the loop,
- *          from the monitor); then the size announced against the exact
- *          limit, MaxConnections, and only then is the body read;
- *   body:  the envelope is parsed and dispatched.
+ *          control socket; on TCP Basic, from the cache or, off the loop,
+ *          from the monitor, or over HTTPS a client certificate mapped to
+ *          an account); then the size announced against the exact limit,
+ *          MaxConnections, and only then is the body read;
+ *   body:  the envelope is parsed; a certificate's mapping is checked
+ *          against the resource URI; then it is dispatched.
  * Nothing reaches a provider before authentication succeeded: the identity
  * starts as nobody, and only a successful check sets it. */
 #include "autoconfig.h"
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "auth.h"
+#include "certmap.h"
 #include "config.h"
 #include "conn.h"
 #include "dispatch.h"
@@ -29,12 +33,14 @@
 #include "pending.h"
 #include "priv.h"
 #include "request.h"
+#include "tls.h"
 #include "trace.h"
 #include "util.h"
 
 /* An unauthenticated Identify is small; nothing bigger is read without
  * credentials. */
 #define ANONYMOUS_BODY_MAX (16 * 1024)
+#define MUTUAL_PROFILE "http://schemas.dmtf.org/wbem/wsman/1/wsman/secprofile/https/mutual"
 
 int http_path_matches(const char *path, const char *prefix)
 {
@@ -117,6 +123,59 @@ static void login_done(void *arg, int result, bool is_admin)
         after_auth(ctx);
 }
 
+/* Over HTTPS with Service/Auth/Certificate: the verified client
+ * certificate, mapped to an account by the certmapping records (the
+ * resource URI is checked once the envelope is read).  0 or -EACCES. */
+static int authenticate_certificate(struct winrmd_ctx *ctx)
+{
+        const char *peer = conn_peer(ctx->in.conn);
+        struct tls_conn *t = conn_tls(ctx->in.conn);
+        char why[256] = "", user[256];
+        int r;
+
+        if (!t || !config_bool("service.auth.certificate")) {
+                log_warn("%s: certificate authentication refused: %s", LQ(peer),
+                         t ? "Service/Auth/Certificate is false" : "it needs HTTPS");
+                return -EACCES;
+        }
+        ctx->in.cert = calloc(1, sizeof(*ctx->in.cert));
+        if (!ctx->in.cert)
+                return -EACCES;
+        r = tls_peer_certificate(t, ctx->in.cert, why, sizeof(why));
+        if (r < 0) {
+                log_warn("%s: certificate authentication failed: %s", LQ(peer),
+                         r == -ENOENT ? "no client certificate was sent" : LQ(why));
+                return -EACCES;
+        }
+        if (certmap_find(ctx->in.cert, NULL, user, sizeof(user)) < 0) {
+                log_warn("%s: certificate of %s (issuer %s) maps to no account", LQ(peer),
+                         LQ(ctx->in.cert->subject), ctx->in.cert->issuer);
+                return -EACCES;
+        }
+        snprintf(ctx->in.user, sizeof(ctx->in.user), "%s", user);
+        ctx->in.is_admin = priv_user_is_admin(user, config_get("service.admin_groups"));
+        ctx->in.authenticated = true;
+        return 0;
+}
+
+/* The mapping that applies to this resource URI decides the account. */
+static int certificate_for_uri(struct winrmd_ctx *ctx)
+{
+        const char *uri = ctx->in.env->resource_uri ? ctx->in.env->resource_uri : "";
+        char user[256];
+
+        if (certmap_find(ctx->in.cert, uri, user, sizeof(user)) < 0) {
+                log_warn("%s: certificate of %s maps to no account for %s", LQ(conn_peer(ctx->in.conn)),
+                         LQ(ctx->in.cert->subject), LQ(uri));
+                return -EACCES;
+        }
+        if (strcmp(user, ctx->in.user)) {
+                snprintf(ctx->in.user, sizeof(ctx->in.user), "%s", user);
+                ctx->in.is_admin = priv_user_is_admin(user, config_get("service.admin_groups"));
+        }
+        return 0;
+}
+
 /* A TCP request: Basic now; everything else is refused with a 401.
  * 0 when decided now (authenticated or anonymous Identify), -EINPROGRESS
  * when the monitor checks the password, -EAGAIN when too many checks are
@@ -137,6 +196,8 @@ static int authenticate_tcp(struct winrmd_ctx *ctx, const struct hp_head *h)
                 }
                 return -EACCES;
         }
+        if (!ascii_casecmp(authz, MUTUAL_PROFILE))
+                return authenticate_certificate(ctx);
         if (strncasecmp(authz, "Basic", 5) != 0) {
                 log_info("%s: authentication scheme not supported", LQ(peer));
                 return -EACCES;
@@ -313,6 +374,10 @@ static void on_body(struct conn *c, const char *data, size_t len)
         }
         if (ctx->in.anonymous && !ctx->in.env->is_identify) {
                 send_401(ctx);
+                return;
+        }
+        if (ctx->in.cert && certificate_for_uri(ctx) < 0) {
+                request_send_fault(ctx, F_ACCESS_DENIED, NULL);
                 return;
         }
         dispatch(ctx);

@@ -24,6 +24,7 @@
 #include "listener.h"
 #include "log.h"
 #include "priv.h"
+#include "tls.h"
 #include "util.h"
 
 #define ACCEPT_BATCH 32           /* accepts per wake-up, to stay fair */
@@ -170,9 +171,11 @@ int listener_open_tcp(const struct tcp_spec *spec, struct listener **ret)
         fd = priv_listen_tcp(spec->addr, spec->port, spec->freebind);
         if (fd < 0)
                 return fd;
-        r = listener_new(fd, LISTENER_TCP, "http", &l);
+        r = listener_new(fd, LISTENER_TCP, spec->tls ? "https" : "http", &l);
         if (r < 0)
                 return r;
+        if (spec->tls)
+                listener_set_tls(l, spec->tls, spec->tls_thumbprint);
         snprintf(l->ip, sizeof(l->ip), "%s", spec->addr);
         if (spec->url_prefix)
                 snprintf(l->info.url_prefix, sizeof(l->info.url_prefix), "%s", spec->url_prefix);
@@ -185,6 +188,15 @@ int listener_open_tcp(const struct tcp_spec *spec, struct listener **ret)
                 snprintf(l->desc, sizeof(l->desc), "%s:%d", spec->addr, l->port);
         *ret = l;
         return 0;
+}
+
+void listener_set_tls(struct listener *l, struct tls_creds *creds, const char *thumbprint)
+{
+        struct tls_creds *old = l->info.tls;
+
+        l->info.tls = tls_creds_ref(creds);
+        tls_creds_unref(old);
+        snprintf(l->tls_thumbprint, sizeof(l->tls_thumbprint), "%s", thumbprint ? thumbprint : "");
 }
 
 void listener_close(struct listener *l)
@@ -201,6 +213,7 @@ void listener_close(struct listener *l)
         event_free(l->pause_ev);
         close(l->fd);
         conn_listener_closed(l->info.id);
+        tls_creds_unref(l->info.tls);
         free(l);
 }
 

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 
 struct event;
+struct tls_creds;
 
 enum listener_kind { LISTENER_UNIX, LISTENER_TCP };
 
@@ -14,8 +15,10 @@ enum listener_kind { LISTENER_UNIX, LISTENER_TCP };
 struct listen_info {
         unsigned id;                /* unique while the daemon runs */
         enum listener_kind kind;
-        const char *transport;      /* "unix", "http" (static) */
+        const char *transport;      /* "unix", "http", "https" (static) */
         char url_prefix[64];        /* path served; "" = Client/URLPrefix */
+        struct tls_creds *tls;      /* HTTPS: the certificate new connections
+                                     * get (borrowed: valid during accept) */
 };
 
 struct listener {
@@ -25,6 +28,7 @@ struct listener {
         int port;                   /* bound port (TCP) */
         char ip[64];                /* bound address (TCP), as given */
         int fd;
+        char tls_thumbprint[41];    /* HTTPS: the certificate's, "" for HTTP */
         struct event *accept_ev;
         struct event *pause_ev;     /* accepting again after running out of fds */
 };
@@ -38,12 +42,18 @@ struct tcp_spec {
         int port;                   /* 0 picks one */
         const char *url_prefix;     /* NULL = Client/URLPrefix */
         bool freebind;              /* bind even if the address is not (yet) usable */
+        struct tls_creds *tls;      /* HTTPS with these credentials; NULL = HTTP */
+        const char *tls_thumbprint; /* their certificate's thumbprint */
 };
 
-/* Binds a plain HTTP listener. 0 or -errno (-EADDRINUSE, -EADDRNOTAVAIL...). */
+/* Binds an HTTP or HTTPS listener (a reference to spec->tls is taken).
+ * 0 or -errno (-EADDRINUSE, -EADDRNOTAVAIL...). */
 int listener_open_tcp(const struct tcp_spec *spec, struct listener **ret);
 /* Binds and closes at once, to learn whether spec could be bound: 0 or -errno. */
 int listener_try_bind(const struct tcp_spec *spec);
+/* New connections to HTTPS listener l get creds (a reference is taken;
+ * connections in progress keep theirs). */
+void listener_set_tls(struct listener *l, struct tls_creds *creds, const char *thumbprint);
 /* Closes the socket and frees l; its connections end after the request
  * they are answering (idle ones at once). */
 void listener_close(struct listener *l);

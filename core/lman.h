@@ -15,10 +15,12 @@ void lman_sync(void);
 /* Closes every record's socket and stops watching. */
 void lman_stop(void);
 /* Whether l (replacing old, which may be NULL) could be bound now: 0,
- * -ENOTSUP (HTTPS), -ENODEV (no NIC with that MAC), -EADDRINUSE,
- * -EADDRNOTAVAIL or another -errno. */
-int lman_check(const struct lrec *l, const struct lrec *old);
-/* Writes the addresses l is bound to now into buf, space-separated. */
+ * -ENODEV (no NIC with that MAC), -EADDRINUSE, -EADDRNOTAVAIL, -ENOKEY
+ * (an HTTPS record's certificate is not in the store), -EKEYEXPIRED or
+ * -EKEYREJECTED (it may not serve; why says how), or another -errno. */
+int lman_check(const struct lrec *l, const struct lrec *old, char *why, size_t why_len);
+/* Writes the addresses l is bound to now into buf, space-separated, then
+ * for HTTPS "cert=THUMBPRINT" of the certificate new connections get. */
 size_t lman_bound(const struct lrec *l, char *buf, size_t len);
 
 #endif

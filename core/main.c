@@ -17,6 +17,7 @@
 #include "access.h"
 #include "async.h"
 #include "auth.h"
+#include "certstore.h"
 #include "config.h"
 #include "conn.h"
 #include "enumctx.h"
@@ -32,6 +33,7 @@
 #include "notify.h"
 #include "plugin.h"
 #include "request.h"
+#include "tls.h"
 
 #ifndef PROVIDERDIR
 #define PROVIDERDIR "/usr/lib/winrmd/providers"
@@ -162,7 +164,7 @@ static void on_reload(evutil_socket_t sig, short what, void *arg)
         } else {
                 log_info("configuration reloaded from %s", path);
                 auth_cache_clear();
-                lman_sync();
+                certstore_reload();     /* which re-syncs the listeners */
                 plugin_config_changed("*");
         }
         notify_send("READY=1");
@@ -175,7 +177,15 @@ static void on_config_change(const char *key, void *arg)
                 lman_sync();
         if (!strncmp(key, "service.", 8))
                 auth_cache_clear();
+        if (!strcmp(key, "service.client_ca_dir"))
+                certstore_reload();
         plugin_config_changed(key);
+}
+
+/* The certificate store changed: listeners follow. */
+static void on_certs_changed(void *arg)
+{
+        lman_sync();
 }
 
 /* Without the monitor no password can be checked: stop, so that the
@@ -248,6 +258,8 @@ int main(int argc, char **argv)
         o.state_dir = state_abs;
         snprintf(path, sizeof(path), "%s/certs", o.state_dir);
         (void)mkdir(path, 0700);
+        snprintf(path, sizeof(path), "%s/client-ca", o.state_dir);
+        (void)mkdir(path, 0700);
         snprintf(path, sizeof(path), "%s/winrmd.conf", o.state_dir);
         if (config_load(path, err, sizeof(err)) < 0) {
                 log_err("configuration store refused: %s", err);
@@ -272,7 +284,7 @@ int main(int argc, char **argv)
         if (!base)
                 return 1;
         event_loop_set(base);
-        if (login_init(monitor_fd, on_monitor_lost) < 0 || async_init() < 0)
+        if (login_init(monitor_fd, on_monitor_lost) < 0 || async_init() < 0 || tls_init() < 0)
                 return 1;
         conn_set_handler(&http_handler);
         config_set_watch(on_config_change, NULL);
@@ -285,6 +297,7 @@ int main(int argc, char **argv)
         r = open_listeners(&o, sock);
         if (r < 0)
                 return 1;
+        certstore_open(o.state_dir, on_certs_changed, NULL);
         lman_start();
         if (!o.foreground && daemon(0, 0) < 0) {
                 log_err("daemon: %s", strerror(errno));
@@ -302,6 +315,7 @@ int main(int argc, char **argv)
         lman_stop();
         listener_close_all();
         conn_close_all();
+        certstore_close();
         login_shutdown();       /* the monitor sees end of file and exits */
         (void)waitpid(monitor_pid, NULL, 0);
         enumctx_free_all();
@@ -314,6 +328,7 @@ int main(int argc, char **argv)
         event_free(sigint);
         event_free(sighup);
         event_base_free(base);
+        tls_shutdown();
         config_free();
         env_parser_free();
         xmlCleanupParser();

@@ -85,6 +85,8 @@ static void empty(struct winrmd_ctx *ctx)
                 conn_set_data(ctx->in.conn, NULL);
         ctx->in.conn = NULL;
         wipe(ctx->in.pending_pass, sizeof(ctx->in.pending_pass));
+        free(ctx->in.cert);
+        ctx->in.cert = NULL;
         ctx->st.dead = true;
 }
 

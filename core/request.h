@@ -28,6 +28,8 @@ enum op {
         OP_PULL, OP_RELEASE, OP_INVOKE
 };
 
+struct tls_peer;
+
 struct str_list {
         struct str_list *next;
         char s[];
@@ -48,6 +50,7 @@ struct request_in {
         struct login *login;         /* a password check under way */
         char pending_user[256];      /* ... for this user */
         char pending_pass[1024];     /* ... and password (wiped when done) */
+        struct tls_peer *cert;       /* logged in with a client certificate */
 };
 
 /* The reply: the envelope is written around these when it is sent. */
@@ -74,6 +77,7 @@ struct batch {
 /* Where the operation stands. */
 struct op_state {
         struct config_txn *txn;      /* staged configuration and records */
+        char record_error[512];      /* why the last record_put/remove failed */
         char *created_sel[16][2];    /* Create: ResourceCreated selectors */
         size_t n_created;
         bool has_fault;              /* a provider recorded a fault */

@@ -269,8 +269,9 @@ typedef struct winrmd_host {
                           const char *const *values, size_t n);
         /* Stages the removal of record I: 0 or -ENOENT. */
         int (*record_remove)(winrmd_ctx *ctx, const char *kind, size_t i);
-        /* What the host does with record I now (a listener: the addresses it
-         * is bound to, space-separated) into buf; returns its length. */
+        /* What the host does with record I now into buf; returns its
+         * length.  A listener: the addresses it is bound to, space-separated,
+         * then for HTTPS "cert=THUMBPRINT" of the certificate it serves. */
         size_t (*record_status)(const winrmd_ctx *ctx, const char *kind, size_t i, char *buf, size_t len);
 
         /* --- the daemon --- */
@@ -301,6 +302,22 @@ typedef struct winrmd_host {
          * the loop; run() must not call the host.  0, or -EAGAIN when the
          * queue is full (done is then never called). */
         int (*work)(void (*run)(void *arg), void (*done)(void *arg), void *arg);
+
+        /* --- records and certificates --- */
+        /* Why the last record_put() or record_remove() on ctx failed, as a
+         * sentence for a fault message ("" when the errno says it all). */
+        const char *(*record_error)(const winrmd_ctx *ctx);
+        /* The certificates of the store (STATE/certs), in file-name order. */
+        size_t (*certificate_count)(const winrmd_ctx *ctx);
+        /* Field NAME of certificate I (borrowed until the callback returns),
+         * NULL past the end or for an unknown name: "name" (NAME of
+         * NAME.pem), "thumbprint" (40 lower-case hex digits, SHA-1 of the
+         * DER), "subject_cn", "names" (SAN DNS names and addresses,
+         * space-separated), "eku" (OIDs, space-separated, "" = no EKU
+         * extension), "server" ("true" when it may serve TLS now: valid,
+         * for server authentication, a key usage that allows it),
+         * "not_before" and "not_after" (xs:dateTime, UTC). */
+        const char *(*certificate_field)(const winrmd_ctx *ctx, size_t i, const char *name);
 } winrmd_host;
 
 /* True when the host table h has member m (tables only grow at the end). */

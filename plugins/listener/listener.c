@@ -19,6 +19,7 @@ static const winrmd_host *host;
 
 static winrmd_status fault_for(winrmd_ctx *ctx, int r, const struct lxrec *l)
 {
+        const char *why;
         char msg[512];
 
         switch (r) {
@@ -36,15 +37,15 @@ static winrmd_status fault_for(winrmd_ctx *ctx, int r, const struct lxrec *l)
         case -ENODEV:
                 snprintf(msg, sizeof(msg), "No network interface has the MAC address %s.", l->address + 4);
                 return host->fault(ctx, WINRMD_E_INVALID_VALUE, msg);
-        case -ENOTSUP:
-                return host->fault(ctx, WINRMD_E_FEATURE,
-                                   "HTTPS listeners need TLS, which this build of winrmd does not provide yet; create an HTTP listener.");
         case -ENOKEY:
                 return host->fault(ctx, WINRMD_E_CERT_NOT_FOUND, NULL);
         case -ENOENT:
                 return host->fault(ctx, WINRMD_E_NOT_FOUND, NULL);
         default:
-                return host->fault(ctx, WINRMD_E_INVALID_VALUE, "The listener has a field that is not valid.");
+                /* the certificate's problems, in the core's words */
+                why = host->record_error(ctx);
+                return host->fault(ctx, WINRMD_E_INVALID_VALUE,
+                                   why && *why ? why : "The listener has a field that is not valid.");
         }
 }
 
@@ -213,8 +214,10 @@ static const winrmd_resource resources[] = {
 
 static int l_load(const winrmd_host *h, void **ret_state, char *reason, size_t reason_len)
 {
-        (void)reason;
-        (void)reason_len;
+        if (!WINRMD_HOST_HAS(h, record_error)) {
+                snprintf(reason, reason_len, "this winrmd's host table lacks record_error");
+                return -1;
+        }
         host = h;
         *ret_state = NULL;
         return 0;

@@ -327,7 +327,8 @@ static winrmd_status apply_one(const winrmd_host *h, winrmd_ctx *ctx, const stru
                         return read_only(h, ctx, name);
                 return WINRMD_OK;
         }
-        if (!v->legacy && (!strcmp(name, "Address") || !strcmp(name, "Transport") || !strcmp(name, "ListeningOn")))
+        if (!v->legacy && (!strcmp(name, "Address") || !strcmp(name, "Transport") || !strcmp(name, "ListeningOn") ||
+                           !strcmp(name, "CertificateThumbprintInUse")))
                 return read_only(h, ctx, name);
         return unknown(h, ctx, name);
 }
@@ -376,6 +377,7 @@ static void spaced(const char *hex, char *out, size_t cap)
 void lx_render(const winrmd_host *h, winrmd_ctx *ctx, const struct lview *v,
                const struct lxrec *l, const char *bound)
 {
+        const char *p_cert;
         char port[16], tp[64];
 
         snprintf(port, sizeof(port), "%d", (int)l->port);
@@ -398,10 +400,11 @@ void lx_render(const winrmd_host *h, winrmd_ctx *ctx, const struct lview *v,
                 h->text(ctx, "Enabled", l->enabled ? "true" : "false");
                 h->text(ctx, "URLPrefix", l->url_prefix);
                 h->text(ctx, "CertificateThumbprint", *l->thumbprint ? l->thumbprint : NULL);
+                /* the status: addresses bound, then "cert=" the certificate served */
                 for (const char *p = bound; p && *p;) {
                         char one[80];
                         size_t n = strcspn(p, " ");
-                        if (n < sizeof(one)) {
+                        if (n < sizeof(one) && strncmp(p, "cert=", 5)) {
                                 memcpy(one, p, n);
                                 one[n] = '\0';
                                 h->text(ctx, "ListeningOn", one);
@@ -409,6 +412,12 @@ void lx_render(const winrmd_host *h, winrmd_ctx *ctx, const struct lview *v,
                         p += n;
                         while (*p == ' ')
                                 p++;
+                }
+                if (bound && (p_cert = strstr(bound, "cert=")) && strlen(p_cert + 5) >= 40) {
+                        char inuse[41];
+                        memcpy(inuse, p_cert + 5, 40);
+                        inuse[40] = '\0';
+                        h->text(ctx, "CertificateThumbprintInUse", inuse);
                 }
         }
         h->end(ctx);

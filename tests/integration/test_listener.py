@@ -159,14 +159,20 @@ class SeedSequenceTest(ListenerCase):
         self.assertEqual(self.stored(), before)
         self.assertTrue(serves("127.0.0.1", port))
 
-    def test_default_transport_is_https_and_refused(self):
+    def test_default_transport_is_https_and_needs_a_certificate(self):
+        """The seed's default transport is HTTPS; with no certificate in the
+        store for the host (none here: test_https.py has them) it is refused,
+        saying so, and a thumbprint the store lacks is 32898."""
         port = free_port()
         resp = self.create(Legacy, "127.0.0.1", port, fields=[("Hostname", "host")])
-        text = self.assertListenerFault(resp, Legacy, ("w", "UnsupportedFeature"))
-        self.assertIn("TLS", text)
+        self.assertListenerFault(resp, Legacy, INVALID_PARAMETER, message="No certificate in the store")
         resp = self.send(T_CREATE, Current, {"Address": "IP:127.0.0.1", "Transport": "HTTPS"},
                          listener_doc(CUR_URI, [("Port", str(port)), ("Hostname", "h")]))
-        self.assertListenerFault(resp, Current, ("w", "UnsupportedFeature"), message="TLS")
+        self.assertListenerFault(resp, Current, INVALID_PARAMETER, message="No certificate in the store")
+        resp = self.create(Legacy, "127.0.0.1", port, fields=[("Hostname", "host"),
+                                                               ("CertificateThumbprint", "ab" * 20)])
+        self.assertListenerFault(resp, Legacy, INVALID_PARAMETER, legacy_code=32898,
+                                 message="The requested certificate was not found.")
         self.assertEqual(self.stored(), [])
         self.assertTrue(refuses("127.0.0.1", port))
 
