@@ -446,20 +446,6 @@ static void copy_str(char *dst, size_t cap, const char *src)
         dst[n] = '\0';
 }
 
-/* The UPN of SAN i, if it is one. */
-static void upn_of(gnutls_x509_crt_t crt, unsigned i, char *out, size_t len)
-{
-        char oid[128], buf[512];
-        size_t ol = sizeof(oid), bl = sizeof(buf) - 1;
-
-        if (gnutls_x509_crt_get_subject_alt_othername_oid(crt, i, oid, &ol) != GNUTLS_SAN_OTHERNAME_MSUSERPRINCIPAL)
-                return;
-        if (gnutls_x509_crt_get_subject_alt_name(crt, i, buf, &bl, NULL) < 0)
-                return;
-        buf[bl] = '\0';
-        copy_str(out, len, buf);
-}
-
 /* The leaf's names: subject, CN, the UPN and e-mail SANs. */
 static void names_of(gnutls_x509_crt_t crt, struct tls_peer *out)
 {
@@ -482,8 +468,10 @@ static void names_of(gnutls_x509_crt_t crt, struct tls_peer *out)
                 if (type == GNUTLS_SAN_RFC822NAME && !out->email[0]) {
                         buf[len] = '\0';
                         copy_str(out->email, sizeof(out->email), buf);
-                } else if (type == GNUTLS_SAN_OTHERNAME && !out->upn[0]) {
-                        upn_of(crt, i, out->upn, sizeof(out->upn));
+                } else if (type == GNUTLS_SAN_OTHERNAME_MSUSERPRINCIPAL && !out->upn[0]) {
+                        /* GnuTLS decodes the UPN othername itself */
+                        buf[len] = '\0';
+                        copy_str(out->upn, sizeof(out->upn), buf);
                 }
         }
 }

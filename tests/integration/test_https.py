@@ -10,6 +10,7 @@ certificates are in test_https_mutual.py."""
 import hashlib
 import os
 import re
+import shutil
 import socket
 import ssl
 import subprocess
@@ -366,6 +367,24 @@ class RealClientsTest(HttpsCase):
                 self.assertNotIn(b"Handshake was completed", out.stdout)
         self.assertStillServing()
         self.assertEqual(presented(self.port), self.thumbs["srv"])
+
+    @unittest.skipUnless(shutil.which("sslscan"), "sslscan (Debian package sslscan) is not installed")
+    def test_sslscan(self):
+        """Nothing below TLS 1.2, only AEAD ciphers with (EC)DHE, no renegotiation."""
+        out = subprocess.run(["sslscan", "--no-colour", "127.0.0.1:%d" % self.port], capture_output=True,
+                             timeout=60 * SLOW).stdout.decode()
+        for proto, state in (("SSLv2", "disabled"), ("SSLv3", "disabled"), ("TLSv1.0", "disabled"),
+                             ("TLSv1.1", "disabled"), ("TLSv1.2", "enabled"), ("TLSv1.3", "enabled")):
+            self.assertRegex(out, r"(?m)^%s\s+%s" % (re.escape(proto), state), out)
+        ciphers = re.findall(r"(?m)^(?:Preferred|Accepted)\s+(TLSv1\.[0-3])\s+(\d+) bits\s+(\S+)", out)
+        self.assertTrue(ciphers, out)
+        for proto, bits, name in ciphers:
+            self.assertIn(proto, ("TLSv1.2", "TLSv1.3"), out)
+            self.assertGreaterEqual(int(bits), 128, out)
+            self.assertTrue(re.search(r"GCM|CHACHA20", name), name)
+            if proto == "TLSv1.2":
+                self.assertTrue(name.startswith("ECDHE-"), name)
+        self.assertIn("Session renegotiation not supported", out)
 
     def test_client_renegotiation_is_refused(self):
         out = subprocess.run(["gnutls-cli", "--insecure", "--rehandshake", "--priority",

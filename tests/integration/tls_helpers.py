@@ -71,8 +71,8 @@ class Pki:
         _certtool("--generate-certificate", "--load-privkey", key, "--load-ca-privkey", ca.ca_key,
                   "--load-ca-certificate", ca.ca_pem, "--template", self.path(name + ".tmpl"),
                   "--outfile", leaf)
-        with open(pem, "w") as out:
-            out.write(open(leaf).read() + open(ca.ca_pem).read())
+        with open(pem, "w") as out, open(leaf) as a, open(ca.ca_pem) as b:
+            out.write(a.read() + b.read())
         return pem, key
 
     def self_signed(self, name, cn, dns=()):
@@ -91,7 +91,8 @@ class Pki:
 
 def thumbprint(pem_path):
     """Lower-case hex SHA-1 of the first certificate's DER in pem_path."""
-    text = open(pem_path).read()
+    with open(pem_path) as f:
+        text = f.read()
     first = text[:text.index("-----END CERTIFICATE-----") + len("-----END CERTIFICATE-----")]
     return hashlib.sha1(ssl.PEM_cert_to_DER_cert(first)).hexdigest()
 
