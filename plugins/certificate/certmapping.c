@@ -103,6 +103,22 @@ static long find(const winrmd_ctx *ctx, const struct mapping *key, struct mappin
         return -1;
 }
 
+/* The record the selectors name: its index with it in *m, or -1 with a
+ * fault status in *st. */
+static long named(winrmd_ctx *ctx, struct mapping *m, winrmd_status *st)
+{
+        struct mapping key;
+        long i;
+
+        *st = selectors(ctx, &key);
+        if (*st != WINRMD_OK)
+                return -1;
+        i = find(ctx, &key, m);
+        if (i < 0)
+                *st = host->fault(ctx, WINRMD_E_NOT_FOUND, NULL);
+        return i;
+}
+
 static winrmd_status unknown(winrmd_ctx *ctx, const char *name)
 {
         char msg[512];
@@ -178,13 +194,11 @@ static winrmd_status fault_for(winrmd_ctx *ctx, int r)
 
 winrmd_status certmapping_get(winrmd_ctx *ctx)
 {
-        struct mapping key, m;
-        winrmd_status st = selectors(ctx, &key);
+        struct mapping m;
+        winrmd_status st;
 
-        if (st != WINRMD_OK)
+        if (named(ctx, &m, &st) < 0)
                 return st;
-        if (find(ctx, &key, &m) < 0)
-                return host->fault(ctx, WINRMD_E_NOT_FOUND, NULL);
         render(ctx, &m);
         return WINRMD_OK;
 }
@@ -225,16 +239,13 @@ winrmd_status certmapping_create(winrmd_ctx *ctx)
 
 winrmd_status certmapping_put(winrmd_ctx *ctx)
 {
-        struct mapping key, m;
-        winrmd_status st = selectors(ctx, &key);
-        long i;
+        struct mapping m;
+        winrmd_status st;
+        long i = named(ctx, &m, &st);
         int r;
 
-        if (st != WINRMD_OK)
-                return st;
-        i = find(ctx, &key, &m);
         if (i < 0)
-                return host->fault(ctx, WINRMD_E_NOT_FOUND, NULL);
+                return st;
         st = apply_body(ctx, &m, false);
         if (st != WINRMD_OK)
                 return st;
@@ -248,15 +259,12 @@ winrmd_status certmapping_put(winrmd_ctx *ctx)
 
 winrmd_status certmapping_remove(winrmd_ctx *ctx)
 {
-        struct mapping key, m;
-        winrmd_status st = selectors(ctx, &key);
-        long i;
+        struct mapping m;
+        winrmd_status st;
+        long i = named(ctx, &m, &st);
 
-        if (st != WINRMD_OK)
-                return st;
-        i = find(ctx, &key, &m);
         if (i < 0)
-                return host->fault(ctx, WINRMD_E_NOT_FOUND, NULL);
+                return st;
         return host->record_remove(ctx, "certmapping", (size_t)i) < 0 ? host->fault(ctx, WINRMD_E_INTERNAL, NULL)
                                                                      : WINRMD_OK;
 }
