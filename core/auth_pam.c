@@ -1,5 +1,7 @@
 /* auth_pam.c - a PAM conversation that answers every prompt with the
- * password it was given, and nothing else. */
+ * password it was given, and nothing else; and account checks alone for
+ * callers who proved who they are otherwise (a client certificate), as
+ * sshd does for public keys. */
 #include "autoconfig.h"
 
 #include <errno.h>
@@ -26,6 +28,8 @@ static int conv(int n, const struct pam_message **msg, struct pam_response **res
                 return PAM_BUF_ERR;
         for (int i = 0; i < n; i++) {
                 if (msg[i]->msg_style == PAM_PROMPT_ECHO_OFF || msg[i]->msg_style == PAM_PROMPT_ECHO_ON) {
+                        if (!d->pass)
+                                goto fail;      /* an account check answers no prompt */
                         r[i].resp = strdup(d->pass);
                         if (!r[i].resp)
                                 goto fail;
@@ -59,6 +63,23 @@ int auth_pam_check(const char *user, const char *pass, const char *rhost)
         r = pam_authenticate(h, PAM_SILENT | PAM_DISALLOW_NULL_AUTHTOK);
         if (r == PAM_SUCCESS)
                 r = pam_acct_mgmt(h, PAM_SILENT | PAM_DISALLOW_NULL_AUTHTOK);
+        pam_end(h, r);
+        return r == PAM_SUCCESS ? 0 : -EACCES;
+}
+
+int auth_pam_account(const char *user, const char *rhost)
+{
+        struct conv_data d = { NULL };
+        struct pam_conv c = { conv, &d };
+        pam_handle_t *h = NULL;
+        int r;
+
+        r = pam_start("winrmd", user, &c, &h);
+        if (r != PAM_SUCCESS)
+                return -EIO;
+        if (rhost && *rhost)
+                (void)pam_set_item(h, PAM_RHOST, rhost);
+        r = pam_acct_mgmt(h, PAM_SILENT);
         pam_end(h, r);
         return r == PAM_SUCCESS ? 0 : -EACCES;
 }

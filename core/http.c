@@ -4,11 +4,12 @@
  * The order is fixed and reads top-down:
  *   head:  path, method, encoding; then who is asking (SO_PEERCRED on the
  *          control socket; on TCP Basic, from the cache or, off the loop,
- *          from the monitor, or over HTTPS a client certificate mapped to
- *          an account); then the size announced against the exact limit,
- *          MaxConnections, and only then is the body read;
- *   body:  the envelope is parsed; a certificate's mapping is checked
- *          against the resource URI; then it is dispatched.
+ *          from the monitor, or over HTTPS a verified client certificate
+ *          that some mapping names); then the size announced against the
+ *          exact limit, MaxConnections, and only then is the body read;
+ *   body:  the envelope is parsed; a certificate becomes the account its
+ *          mapping for this resource URI names, once the monitor's PAM
+ *          account check agrees; then it is dispatched.
  * Nothing reaches a provider before authentication succeeded: the identity
  * starts as nobody, and only a successful check sets it. */
 #include "autoconfig.h"
@@ -123,9 +124,10 @@ static void login_done(void *arg, int result, bool is_admin)
         after_auth(ctx);
 }
 
-/* Over HTTPS with Service/Auth/Certificate: the verified client
- * certificate, mapped to an account by the certmapping records (the
- * resource URI is checked once the envelope is read).  0 or -EACCES. */
+/* Over HTTPS with Service/Auth/Certificate: a client certificate that
+ * verifies and that some certmapping record names (which one, and so the
+ * account, depends on the resource URI: decided once the body is read).
+ * 0 or -EACCES. */
 static int authenticate_certificate(struct winrmd_ctx *ctx)
 {
         const char *peer = conn_peer(ctx->in.conn);
@@ -152,28 +154,48 @@ static int authenticate_certificate(struct winrmd_ctx *ctx)
                          LQ(ctx->in.cert->subject), ctx->in.cert->issuer);
                 return -EACCES;
         }
-        snprintf(ctx->in.user, sizeof(ctx->in.user), "%s", user);
-        ctx->in.is_admin = priv_user_is_admin(user, config_get("service.admin_groups"));
-        ctx->in.authenticated = true;
+        ctx->in.authenticated = true;   /* the account is known with the body */
         return 0;
 }
 
-/* The mapping that applies to this resource URI decides the account. */
-static int certificate_for_uri(struct winrmd_ctx *ctx)
+/* The monitor's answer for the certificate's account. */
+static void certificate_login_done(void *arg, int result, bool is_admin)
+{
+        struct winrmd_ctx *ctx = arg;
+
+        ctx->in.login = NULL;
+        if (result == -EAGAIN || result == -EIO || result == -ETIMEDOUT) {
+                request_send_http(ctx, 503, "Service Unavailable", "Retry-After: 5\r\n");
+                return;
+        }
+        if (result < 0) {
+                log_warn("%s: account %s refused by PAM for a certificate login", LQ(conn_peer(ctx->in.conn)),
+                         LQ(ctx->in.pending_user));
+                send_401(ctx);
+                return;
+        }
+        snprintf(ctx->in.user, sizeof(ctx->in.user), "%s", ctx->in.pending_user);
+        ctx->in.is_admin = is_admin;
+        dispatch(ctx);
+}
+
+/* The mapping for this resource URI names the account; PAM's account
+ * management (expired, locked, pam_access) must accept it. */
+static void certificate_account(struct winrmd_ctx *ctx)
 {
         const char *uri = ctx->in.env->resource_uri ? ctx->in.env->resource_uri : "";
-        char user[256];
+        const char *peer = conn_peer(ctx->in.conn);
+        int r;
 
-        if (certmap_find(ctx->in.cert, uri, user, sizeof(user)) < 0) {
-                log_warn("%s: certificate of %s maps to no account for %s", LQ(conn_peer(ctx->in.conn)),
+        if (certmap_find(ctx->in.cert, uri, ctx->in.pending_user, sizeof(ctx->in.pending_user)) < 0) {
+                log_warn("%s: certificate of %s maps to no account for %s", LQ(peer),
                          LQ(ctx->in.cert->subject), LQ(uri));
-                return -EACCES;
+                request_send_fault(ctx, F_ACCESS_DENIED, NULL);
+                return;
         }
-        if (strcmp(user, ctx->in.user)) {
-                snprintf(ctx->in.user, sizeof(ctx->in.user), "%s", user);
-                ctx->in.is_admin = priv_user_is_admin(user, config_get("service.admin_groups"));
-        }
-        return 0;
+        r = login_start(ctx->in.pending_user, NULL, peer, certificate_login_done, ctx, &ctx->in.login);
+        if (r < 0)      /* too many checks under way, or no monitor */
+                request_send_http(ctx, 503, "Service Unavailable", "Retry-After: 5\r\n");
 }
 
 /* A TCP request: Basic now; everything else is refused with a 401.
@@ -376,8 +398,8 @@ static void on_body(struct conn *c, const char *data, size_t len)
                 send_401(ctx);
                 return;
         }
-        if (ctx->in.cert && certificate_for_uri(ctx) < 0) {
-                request_send_fault(ctx, F_ACCESS_DENIED, NULL);
+        if (ctx->in.cert) {
+                certificate_account(ctx);       /* dispatches when PAM agrees */
                 return;
         }
         dispatch(ctx);

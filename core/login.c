@@ -190,10 +190,10 @@ int login_start(const char *user, const char *pass, const char *peer,
         l->done = done;
         l->arg = arg;
         snprintf(l->peer, sizeof(l->peer), "%s", peer);
-        l->msg.type = MON_AUTH_PASSWORD;
+        l->msg.type = pass ? MON_AUTH_PASSWORD : MON_AUTH_ACCOUNT;
         l->msg.seq = l->seq;
         snprintf(l->msg.user, sizeof(l->msg.user), "%s", user);
-        snprintf(l->msg.pass, sizeof(l->msg.pass), "%s", pass);
+        snprintf(l->msg.pass, sizeof(l->msg.pass), "%s", pass ? pass : "");
         snprintf(l->msg.rhost, sizeof(l->msg.rhost), "%s", peer);
         snprintf(l->msg.admin_groups, sizeof(l->msg.admin_groups), "%s",
                  config_get("service.admin_groups"));

@@ -22,7 +22,8 @@ void login_shutdown(void);
  * later from the loop, never from inside this call.  0 with *ret set (a
  * handle for login_cancel() until done runs), -EAGAIN when the peer or the
  * daemon has too many checks under way, -EIO without a monitor.  pass is
- * copied and wiped after use. */
+ * copied and wiped after use; NULL checks the account alone (PAM account
+ * management, for a caller who proved who they are with a certificate). */
 int login_start(const char *user, const char *pass, const char *peer,
                 login_done_fn done, void *arg, struct login **ret);
 /* Forgets a check whose client went away: done will not run. */

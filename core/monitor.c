@@ -47,8 +47,9 @@ static void reply(int fd, uint32_t seq, int result, bool is_admin)
         (void)send(fd, &m, sizeof(m), MSG_NOSIGNAL);
 }
 
-/* In the worker: one PAM check, one reply, exit. */
-static void __attribute__((noreturn)) check_password(int fd, struct mon_auth *a)
+/* In the worker: one PAM check (a password, or an account alone), one
+ * reply, exit. */
+static void __attribute__((noreturn)) check_login(int fd, struct mon_auth *a)
 {
         bool admin = false;
         int r;
@@ -57,7 +58,8 @@ static void __attribute__((noreturn)) check_password(int fd, struct mon_auth *a)
         a->pass[sizeof(a->pass) - 1] = '\0';
         a->rhost[sizeof(a->rhost) - 1] = '\0';
         a->admin_groups[sizeof(a->admin_groups) - 1] = '\0';
-        r = auth_pam_check(a->user, a->pass, a->rhost);
+        r = a->type == MON_AUTH_ACCOUNT ? auth_pam_account(a->user, a->rhost)
+                                        : auth_pam_check(a->user, a->pass, a->rhost);
         wipe(a->pass, sizeof(a->pass));
         if (r == 0)
                 admin = priv_user_is_admin(a->user, a->admin_groups);
@@ -83,7 +85,7 @@ static void start_worker(int fd, struct mon_auth *a)
                 sigemptyset(&none);
                 sigprocmask(SIG_SETMASK, &none, NULL);
                 prctl(PR_SET_PDEATHSIG, SIGKILL);
-                check_password(fd, a);
+                check_login(fd, a);
         }
         workers[n_workers++] = (struct worker){ pid, a->seq, time(NULL), false };
 }
@@ -159,7 +161,7 @@ static void __attribute__((noreturn)) monitor_main(int fd)
                 n = recv(fd, &m, sizeof(m), MSG_DONTWAIT);
                 if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR))
                         break;          /* the network process is gone */
-                if (n == (ssize_t)sizeof(m.auth) && m.type == MON_AUTH_PASSWORD)
+                if (n == (ssize_t)sizeof(m.auth) && (m.type == MON_AUTH_PASSWORD || m.type == MON_AUTH_ACCOUNT))
                         start_worker(fd, &m.auth);
                 wipe(&m, sizeof(m));
         }

@@ -1,7 +1,7 @@
 /* monitor.h - the privileged monitor: a small process, started before
  * anything faces the network, that keeps root and answers a fixed set of
  * requests over a SOCK_SEQPACKET socket (OpenSSH's privilege separation).
- * Today it checks passwords; binding sockets and starting shells as the
+ * Today it checks passwords and accounts; binding sockets and starting shells as the
  * authenticated user move behind it with the shell (see NEWS). */
 #ifndef WINRMD_MONITOR_H
 #define WINRMD_MONITOR_H
@@ -15,7 +15,9 @@
 
 enum monitor_msg {
         MON_AUTH_PASSWORD = 1,      /* network -> monitor: struct mon_auth */
-        MON_AUTH_RESULT = 2         /* monitor -> network: struct mon_result */
+        MON_AUTH_RESULT = 2,        /* monitor -> network: struct mon_result */
+        MON_AUTH_ACCOUNT = 3        /* network -> monitor: struct mon_auth, no
+                                     * password: PAM account checks only */
 };
 
 struct mon_auth {
