@@ -285,6 +285,16 @@ class LiveCertificateTest(HttpsCase):
         os.unlink(os.path.join(self.daemon.state_dir, "certs", "renewed.pem"))
         self.assertTrue(wait_until(lambda: presented(port) == self.thumbs["srv2"], 3 * SLOW))
 
+    def test_a_certificate_near_its_expiry_is_logged(self):
+        pem, key = self.pki.issue("soon", "soon.fabrikam.test", dns=["soon.fabrikam.test"], days=5)
+        install(self.daemon.state_dir, "soon", pem, key)
+        self.assertTrue(wait_until(lambda: re.search(r"certificate soon \(%s\) expires in [45] days" % thumbprint(pem),
+                                                     self.daemon.stderr()), 3 * SLOW), self.daemon.stderr()[-2000:])
+        # once a day: the rereads that follow do not repeat it
+        os.utime(os.path.join(self.daemon.state_dir, "certs", "soon.pem"))
+        time.sleep(1.0 * SLOW)
+        self.assertEqual(len(re.findall(r"certificate soon .* expires in", self.daemon.stderr())), 1)
+
     def listening_on(self, port):
         """The addresses and certificate today's Get shows for the listener."""
         resp = self.send(T_GET, CUR_URI, {"Address": "IP:127.0.0.1", "Transport": "HTTPS", "Port": str(port)})
@@ -350,6 +360,20 @@ class RealClientsTest(HttpsCase):
         self.assert401(resp, challenge=True)
         resp = post_https(self.port, envelope(T_GET, CONFIG_URI), self.ctx(), auth=(ADMIN_USER, "wrong"))
         self.assert401(resp, challenge=True)
+
+    def test_service_https_basic_is_enforced_live(self):
+        """The seed's Service/HTTPS/Basic=false: Basic over HTTPS is refused
+        at once, with no Basic challenge; true again: accepted."""
+        def put(value):
+            body = ('<cfg:Config xmlns:cfg="%s.xsd"><cfg:Service><cfg:HTTPS><cfg:Basic>%s</cfg:Basic>'
+                    '</cfg:HTTPS></cfg:Service></cfg:Config>' % (CONFIG_URI, value))
+            self.assertSoap(self.send(T_PUT, CONFIG_URI, body=body))
+        put("false")
+        self.addCleanup(put, "true")
+        resp = post_https(self.port, envelope(T_GET, CONFIG_URI), self.ctx(), auth=(ADMIN_USER, ADMIN_PASS))
+        self.assert401(resp, challenge=False)
+        put("true")
+        self.assertSoap(post_https(self.port, envelope(T_GET, CONFIG_URI), self.ctx(), auth=(ADMIN_USER, ADMIN_PASS)))
 
     def test_protocol_versions(self):
         for v in (ssl.TLSVersion.TLSv1_2, ssl.TLSVersion.TLSv1_3):
