@@ -4,6 +4,8 @@
  * followed by "/METHOD"), the resource's own security descriptor, local
  * writes, the concurrency quotas; then the provider, whose output the
  * writer checked and whose number of top-level elements is checked here.
+ * The access decision of the two descriptors is one audit line when
+ * their SACLs ask for it (Identify is never checked, so never audited).
  * Enumerate/Pull/Release go to enumerate.c, late answers to pending.c. */
 #include "autoconfig.h"
 
@@ -14,6 +16,7 @@
 
 #include "access.h"
 #include "config.h"
+#include "conn.h"
 #include "dispatch.h"
 #include "enumerate.h"
 #include "log.h"
@@ -127,11 +130,53 @@ static uint32_t right_for(enum op op)
         }
 }
 
-static struct sddl_caller caller_of(const struct winrmd_ctx *ctx)
+/* Fills who with ctx's caller; who borrows ctx's user name.  The control
+ * socket's peer is known by its uid (SO_PEERCRED), others by name. */
+static void caller_of(const struct winrmd_ctx *ctx, struct access_who *who)
 {
-        struct sddl_caller who = { ctx->in.authenticated, ctx->in.is_admin, !strcmp(ctx->in.user, "root"),
-                                   ctx->in.local };
-        return who;
+        uid_t uid;
+
+        memset(who, 0, sizeof(*who));
+        who->c.authenticated = ctx->in.authenticated;
+        who->c.admin = ctx->in.is_admin;
+        who->c.root = !strcmp(ctx->in.user, "root");
+        who->c.local = ctx->in.local;
+        who->user = ctx->in.user;
+        if (ctx->in.conn && conn_peer_uid(ctx->in.conn, &uid) == 0) {
+                who->by_uid = true;
+                who->uid = uid;
+        }
+}
+
+/* The operation's name in audit lines (static). */
+static const char *op_name(enum op op)
+{
+        switch (op) {
+        case OP_IDENTIFY: return "Identify";
+        case OP_GET: return "Get";
+        case OP_PUT: return "Put";
+        case OP_CREATE: return "Create";
+        case OP_DELETE: return "Delete";
+        case OP_ENUMERATE: return "Enumerate";
+        case OP_PULL: return "Pull";
+        case OP_RELEASE: return "Release";
+        case OP_INVOKE: return "Invoke";
+        default: return "?";
+        }
+}
+
+/* Writes the audit line of ctx's access decision (granted or refused by a
+ * descriptor) when a SACL asked for it: audit holds the SDDL_AUDIT_* bits
+ * of the descriptors consulted.  Every client-chosen value is quoted. */
+static void audit_access(const struct winrmd_ctx *ctx, bool granted, unsigned audit)
+{
+        const char *uri = ctx->in.env->resource_uri;
+
+        if (!(audit & (granted ? SDDL_AUDIT_SUCCESS : SDDL_AUDIT_FAILURE)))
+                return;
+        log_info("audit: %s user=%s from=%s op=%s resource=%s", granted ? "success" : "failure",
+                 LQ(ctx->in.user), LQ(ctx->in.conn ? conn_peer(ctx->in.conn) : "?"), op_name(ctx->in.op),
+                 LQ(uri ? uri : ""));
 }
 
 /* How many top-level elements op's reply takes from a provider: -1 any. */
@@ -219,38 +264,63 @@ static const char *reply_action(struct winrmd_ctx *ctx, char *buf, size_t n)
         return buf;
 }
 
-/* The checks before a provider is called; false when ctx was answered. */
-static bool admitted(struct winrmd_ctx *ctx, const char *uri, const char **method)
+/* Finds the resource uri names and, for a custom Action, its METHOD; when
+ * there is none, false with the fault to answer in *f and its text in
+ * *msg (left NULL for the standard one). */
+static bool addressed(struct winrmd_ctx *ctx, const char *uri, const char **method, enum fault_id *f,
+                      const char **msg)
 {
         const winrmd_resource *r;
 
+        *f = F_INVALID_RESOURCE_URI;
         if (!uri) {
-                request_send_fault(ctx, F_INVALID_RESOURCE_URI, "The ResourceURI header is missing.");
+                *msg = "The ResourceURI header is missing.";
                 return false;
         }
         ctx->in.res = plugin_find(uri);
-        if (!ctx->in.res) {
-                request_send_fault(ctx, F_INVALID_RESOURCE_URI, NULL);
+        if (!ctx->in.res)
                 return false;
-        }
         r = &ctx->in.res->res;
         if (!supports(r, ctx->in.op)) {
-                request_send_fault(ctx, ctx->in.op == OP_INVOKE ? F_ACTION_NOT_SUPPORTED : F_ACTION_MISMATCH, NULL);
+                *f = ctx->in.op == OP_INVOKE ? F_ACTION_NOT_SUPPORTED : F_ACTION_MISMATCH;
                 return false;
         }
         if (ctx->in.op == OP_INVOKE && !(*method = method_of(r, ctx->in.env->action))) {
-                request_send_fault(ctx, F_ACTION_NOT_SUPPORTED,
-                                   "The action is not an action of this resource (its namespace followed by /METHOD).");
+                *f = F_ACTION_NOT_SUPPORTED;
+                *msg = "The action is not an action of this resource (its namespace followed by /METHOD).";
                 return false;
         }
+        return true;
+}
+
+/* The checks before a provider is called; false when ctx was answered.
+ * RootSDDL granted the access (but not to Identify, never checked); the
+ * resource's own descriptor completes the decision, audited here with
+ * what RootSDDL's SACL asked (audit). */
+static bool admitted(struct winrmd_ctx *ctx, const char *uri, const char **method, struct access_who *who,
+                     unsigned audit)
+{
+        const winrmd_resource *r;
+        enum fault_id f;
+        const char *msg = NULL;
+        bool found = addressed(ctx, uri, method, &f, &msg), granted = true;
+
         if (ctx->in.op != OP_IDENTIFY) {
-                struct sddl_caller who = caller_of(ctx);
-                if (!access_allows(access_resource_sddl(ctx->in.res, NULL), &who, right_for(ctx->in.op))) {
-                        log_warn("user %s refused by the security descriptor of %s", LQ(ctx->in.user), LQ(uri));
-                        request_send_fault(ctx, F_ACCESS_DENIED, NULL);
-                        return false;
-                }
+                if (found)
+                        granted = access_check(access_resource_sddl(ctx->in.res, NULL), who, right_for(ctx->in.op),
+                                               &audit);
+                audit_access(ctx, granted, audit);
         }
+        if (!found) {
+                request_send_fault(ctx, f, msg);
+                return false;
+        }
+        if (!granted) {
+                log_warn("user %s refused by the security descriptor of %s", LQ(ctx->in.user), LQ(uri));
+                request_send_fault(ctx, F_ACCESS_DENIED, NULL);
+                return false;
+        }
+        r = &ctx->in.res->res;
         if ((r->flags & WINRMD_URI_LOCAL_WRITE) && is_mutating(ctx->in.op) && !(ctx->in.local && ctx->in.is_admin)) {
                 request_send_fault(ctx, F_ACCESS_DENIED, "This operation is allowed only to local administrators.");
                 return false;
@@ -275,7 +345,8 @@ void dispatch(struct winrmd_ctx *ctx)
 {
         const char *uri, *method = NULL;
         char action[1100];
-        struct sddl_caller who;
+        struct access_who who;
+        unsigned audit = 0;
         winrmd_status st;
 
         if (ctx->in.env->is_identify) {
@@ -291,23 +362,25 @@ void dispatch(struct winrmd_ctx *ctx)
                 request_send_fault(ctx, F_INVALID_PARAMETER, "The OperationTimeout of the request exceeds MaxTimeoutms.");
                 return;
         }
-        who = caller_of(ctx);
+        caller_of(ctx, &who);
         if (ctx->in.op != OP_IDENTIFY &&
-            (!ctx->in.authenticated ||
-             !access_allows(config_get("service.root_sddl"), &who, right_for(ctx->in.op)))) {
+            (!access_check(config_get("service.root_sddl"), &who, right_for(ctx->in.op), &audit) ||
+             !ctx->in.authenticated)) {
+                audit_access(ctx, false, audit);
                 log_warn("user %s refused by RootSDDL", LQ(ctx->in.user));
                 request_send_fault(ctx, F_ACCESS_DENIED, NULL);
                 return;
         }
-        if (ctx->in.op == OP_PULL) {
-                enum_pull(ctx);
+        if (ctx->in.op == OP_PULL || ctx->in.op == OP_RELEASE) {
+                /* RootSDDL alone decides: the context is bound to its resource */
+                audit_access(ctx, true, audit);
+                if (ctx->in.op == OP_PULL)
+                        enum_pull(ctx);
+                else
+                        enum_release(ctx);
                 return;
         }
-        if (ctx->in.op == OP_RELEASE) {
-                enum_release(ctx);
-                return;
-        }
-        if (!admitted(ctx, uri, &method))
+        if (!admitted(ctx, uri, &method, &who, audit))
                 return;
         if (request_reply_begin(ctx, reply_action(ctx, action, sizeof(action))) < 0) {
                 request_send_http(ctx, 500, "Internal Server Error", NULL);

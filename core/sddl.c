@@ -1,4 +1,6 @@
-/* sddl.c - a strict SDDL parser (MS-DTYP 2.5.1) and DACL evaluation. */
+/* sddl.c - a strict SDDL parser (MS-DTYP 2.5.1), DACL evaluation and the
+ * SACL's audit decision.  Besides Windows' SIDs it reads Samba's SIDs for
+ * Linux accounts: S-1-22-1-UID (a user) and S-1-22-2-GID (a group). */
 #include "autoconfig.h"
 
 #include <ctype.h>
@@ -36,28 +38,63 @@ struct cursor {
         const char *start, *p;
 };
 
-/* A SID: a two-letter alias or S-1-<authority>(-<sub>)+ ; sets *who. */
-static int parse_sid(struct cursor *c, const char *end, enum sddl_trustee *who)
+/* A SID as parsed: the trustee, and the uid or gid of a Linux one. */
+struct sid {
+        enum sddl_trustee who;
+        uint32_t id;
+};
+
+/* S-1-22-1-N (a Linux user) or S-1-22-2-N (a Linux group) in [s, end):
+ * N decimal, without a leading zero, at most 32 bits. */
+static int parse_unix_sid(const char *s, const char *end, struct sid *out)
+{
+        uint64_t v = 0;
+        const char *q = s + 9;
+
+        if (end - s < 10 || (s[7] != '1' && s[7] != '2') || s[8] != '-' || (*q == '0' && end - q > 1))
+                return -EINVAL;
+        for (; q < end; q++) {
+                if (!isdigit((unsigned char)*q))
+                        return -EINVAL;
+                v = v * 10 + (uint64_t)(*q - '0');
+                if (v > UINT32_MAX)
+                        return -EINVAL;
+        }
+        out->who = s[7] == '1' ? TRUSTEE_UNIX_USER : TRUSTEE_UNIX_GROUP;
+        out->id = (uint32_t)v;
+        return 0;
+}
+
+/* A SID: a two-letter alias or S-1-<authority>(-<sub>)+ ; sets *out. */
+static int parse_sid(struct cursor *c, const char *end, struct sid *out)
 {
         size_t len = (size_t)(end - c->p);
 
+        out->id = 0;
         for (size_t i = 0; i < ARRAY_SIZE(sids); i++) {
                 if (len == 2 && !strncmp(c->p, sids[i].alias, 2)) {
-                        *who = sids[i].who;
+                        out->who = sids[i].who;
                         c->p += 2;
                         return 0;
                 }
         }
         if (len < 5 || strncmp(c->p, "S-1-", 4))
                 return -EINVAL;
+        /* authority 22 (Linux accounts) takes exactly its two forms */
+        if (len >= 6 && !strncmp(c->p, "S-1-22", 6) && (len == 6 || c->p[6] == '-')) {
+                if (parse_unix_sid(c->p, end, out) < 0)
+                        return -EINVAL;
+                c->p = end;
+                return 0;
+        }
         for (const char *q = c->p + 4; q < end; q++) {
                 if (!isdigit((unsigned char)*q) && !(*q == '-' && q[-1] != '-' && q + 1 < end))
                         return -EINVAL;
         }
-        *who = TRUSTEE_OTHER;
+        out->who = TRUSTEE_OTHER;
         for (size_t i = 0; i < ARRAY_SIZE(sids); i++)
                 if (sids[i].sid && strlen(sids[i].sid) == len && !strncmp(sids[i].sid, c->p, len))
-                        *who = sids[i].who;
+                        out->who = sids[i].who;
         c->p = end;
         return 0;
 }
@@ -93,21 +130,27 @@ static int parse_rights(const char *s, const char *end, uint32_t *out)
         return 0;
 }
 
-static bool valid_ace_flags(const char *s, const char *end)
+/* The ACE flags in [s, end) (two letters each); *out gets SA and FA. */
+static int parse_ace_flags(const char *s, const char *end, uint8_t *out)
 {
-        static const char *flags[] = { "CI", "OI", "NP", "IO", "ID", "SA", "FA", "TP", "CR" };
+        static const struct { const char *code; uint8_t bit; } flags[] = {
+                { "CI", 0 }, { "OI", 0 }, { "NP", 0 }, { "IO", 0 }, { "ID", 0 },
+                { "SA", SDDL_ACE_SA }, { "FA", SDDL_ACE_FA }, { "TP", 0 }, { "CR", 0 },
+        };
 
+        *out = 0;
         if ((end - s) % 2)
-                return false;
+                return -EINVAL;
         for (; s < end; s += 2) {
                 size_t i;
                 for (i = 0; i < ARRAY_SIZE(flags); i++)
-                        if (!strncmp(s, flags[i], 2))
+                        if (!strncmp(s, flags[i].code, 2))
                                 break;
                 if (i == ARRAY_SIZE(flags))
-                        return false;
+                        return -EINVAL;
+                *out |= flags[i].bit;
         }
-        return true;
+        return 0;
 }
 
 static bool valid_guid(const char *s, const char *end)
@@ -132,7 +175,7 @@ static char ace_kind(const char *s, const char *end)
 
         for (size_t i = 0; i < ARRAY_SIZE(types); i++) {
                 if (strlen(types[i]) == n && !strncmp(s, types[i], n))
-                        return n == 1 ? s[0] : 'O';
+                        return n == 1 ? s[0] : !strcmp(types[i], "AU") ? 'U' : 'O';
         }
         return 0;
 }
@@ -141,6 +184,7 @@ static char ace_kind(const char *s, const char *end)
 static int parse_ace(struct cursor *c, struct sddl_ace *ace)
 {
         const char *close, *f[7];
+        struct sid sid;
         int nf = 0;
 
         if (*c->p != '(')
@@ -160,15 +204,50 @@ static int parse_ace(struct cursor *c, struct sddl_ace *ace)
                 return -EINVAL;
 #define END(i) ((i) + 1 < nf ? f[(i) + 1] - 1 : close)
         ace->type = ace_kind(f[0], END(0));
-        if (!ace->type || !valid_ace_flags(f[1], END(1)) || parse_rights(f[2], END(2), &ace->rights) < 0 ||
-            !valid_guid(f[3], END(3)) || !valid_guid(f[4], END(4)))
+        if (!ace->type || parse_ace_flags(f[1], END(1), &ace->flags) < 0 ||
+            parse_rights(f[2], END(2), &ace->rights) < 0 || !valid_guid(f[3], END(3)) || !valid_guid(f[4], END(4)))
                 return -EINVAL;
         c->p = f[5];
-        if (parse_sid(c, close, &ace->who) < 0 || c->p != close)
+        if (parse_sid(c, close, &sid) < 0 || c->p != close)
                 return -EINVAL;
+        ace->who = sid.who;
+        ace->id = sid.id;
 #undef END
         c->p = close + 1;
         return 0;
+}
+
+static bool is_unix(enum sddl_trustee who)
+{
+        return who == TRUSTEE_UNIX_USER || who == TRUSTEE_UNIX_GROUP;
+}
+
+/* A DACL ACE, in order: allow and deny decide, any other kind is kept as
+ * 'O' (ignored).  -EINVAL past SDDL_MAX_ACES. */
+static int keep_dacl_ace(struct sddl *out, const struct sddl_ace *ace)
+{
+        if (out->n_aces >= SDDL_MAX_ACES)
+                return -EINVAL;
+        out->aces[out->n_aces] = *ace;
+        if (ace->type != 'A' && ace->type != 'D')
+                out->aces[out->n_aces].type = 'O';
+        out->n_aces++;
+        out->has_unix |= is_unix(ace->who);
+        return 0;
+}
+
+/* A SACL ACE: audit ACEs are kept; past SDDL_MAX_ACES of them the SACL
+ * is marked cut (everything is audited), never refused. */
+static void keep_audit_ace(struct sddl *out, const struct sddl_ace *ace)
+{
+        if (ace->type != 'U')
+                return;
+        out->has_unix |= is_unix(ace->who);
+        if (out->n_audits >= SDDL_MAX_ACES) {
+                out->sacl_cut = true;
+                return;
+        }
+        out->audits[out->n_audits++] = *ace;
 }
 
 /* "D:" or "S:" flags then ACEs; dacl selects where ACEs go. */
@@ -193,10 +272,9 @@ static int parse_acl(struct cursor *c, struct sddl *out, bool dacl)
                 if (parse_ace(c, &ace) < 0)
                         return -EINVAL;
                 if (!dacl)
-                        continue;
-                if (out->n_aces >= SDDL_MAX_ACES)
+                        keep_audit_ace(out, &ace);
+                else if (keep_dacl_ace(out, &ace) < 0)
                         return -EINVAL;
-                out->aces[out->n_aces++] = ace;
         }
         return 0;
 }
@@ -222,7 +300,7 @@ int sddl_parse(const char *text, struct sddl *out, size_t *err_pos)
                 c.p += 2;
                 if (idx < 2) {
                         const char *end = c.p;
-                        enum sddl_trustee who;
+                        struct sid who;
                         while (*end && !(end[1] == ':' && strchr(order, *end)))
                                 end++;
                         if (parse_sid(&c, end, &who) < 0)
@@ -261,6 +339,23 @@ static bool trustee_matches(enum sddl_trustee who, const struct sddl_caller *c)
         }
 }
 
+/* Whether caller is the trustee of a.  For a Linux user or group, unsure
+ * is the answer when the caller's ids are not known, or its group list
+ * may be incomplete: false for an allow, true for a deny or an audit. */
+static bool applies(const struct sddl_ace *a, const struct sddl_caller *c, bool unsure)
+{
+        if (!is_unix(a->who))
+                return trustee_matches(a->who, c);
+        if (!c->authenticated || !c->ids)
+                return unsure;
+        if (a->who == TRUSTEE_UNIX_USER)
+                return c->uid == a->id;
+        for (size_t i = 0; i < c->n_groups && i < SDDL_MAX_GROUPS; i++)
+                if (c->groups[i] == a->id)
+                        return true;
+        return c->groups_cut && unsure;
+}
+
 /* Generic rights each imply the others they include (GA = everything). */
 static uint32_t expand(uint32_t r)
 {
@@ -276,7 +371,7 @@ bool sddl_allows(const struct sddl *s, const struct sddl_caller *caller, uint32_
         for (size_t i = 0; i < s->n_aces; i++) {
                 const struct sddl_ace *a = &s->aces[i];
                 uint32_t r = expand(a->rights);
-                if (!trustee_matches(a->who, caller))
+                if (!applies(a, caller, a->type == 'D'))
                         continue;
                 if (a->type == 'D' && (r & want & ~granted))
                         return false;
@@ -286,4 +381,22 @@ bool sddl_allows(const struct sddl *s, const struct sddl_caller *caller, uint32_
                         return true;
         }
         return false;
+}
+
+unsigned sddl_audit(const struct sddl *s, const struct sddl_caller *caller, uint32_t want)
+{
+        unsigned out = 0;
+
+        if (s->sacl_cut)
+                return SDDL_AUDIT_SUCCESS | SDDL_AUDIT_FAILURE;
+        for (size_t i = 0; i < s->n_audits; i++) {
+                const struct sddl_ace *a = &s->audits[i];
+                if (!(expand(a->rights) & want) || !applies(a, caller, true))
+                        continue;
+                if (a->flags & SDDL_ACE_SA)
+                        out |= SDDL_AUDIT_SUCCESS;
+                if (a->flags & SDDL_ACE_FA)
+                        out |= SDDL_AUDIT_FAILURE;
+        }
+        return out;
 }

@@ -9,11 +9,13 @@
 #include "sddl.h"
 
 static const struct sddl_caller callers[] = {
-        { false, false, false, false }, /* anonymous */
-        { true, false, false, false },  /* a user */
-        { true, false, false, true },   /* a local user */
-        { true, true, false, false },   /* an administrator */
-        { true, true, true, true },     /* root, locally */
+        { .authenticated = false },                                     /* anonymous */
+        { .authenticated = true },                                      /* a user */
+        { .authenticated = true, .local = true },                       /* a local user */
+        { .authenticated = true, .admin = true },                       /* an administrator */
+        { .authenticated = true, .admin = true, .root = true, .local = true }, /* root, locally */
+        { .authenticated = true, .ids = true, .uid = 1001, .n_groups = 2, .groups = { 1001, 27 } }, /* a Linux user */
+        { .authenticated = true, .ids = true, .uid = 0, .groups_cut = true },  /* ... whose groups are unknown */
 };
 
 /* what dispatch.c asks for (one generic right), and combinations */

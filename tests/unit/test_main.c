@@ -19,6 +19,7 @@ int main(void)
         srunner_add_suite(sr, auth_suite());
         srunner_add_suite(sr, config_suite());
         srunner_add_suite(sr, sddl_suite());
+        srunner_add_suite(sr, sddl_linux_suite());
         srunner_add_suite(sr, lrec_suite());
         srunner_add_suite(sr, trace_suite());
         srunner_add_suite(sr, config_listeners_suite());

@@ -13,11 +13,11 @@
 #define SDDL_DEFAULT "O:NSG:BAD:P(A;;GA;;;BA)S:P(AU;FA;GA;;;WD)(AU;SA;GWGX;;;WD)"
 #define SDDL_2012 "O:NSG:BAD:P(A;;GA;;;BA)(A;;GR;;;IU)S:P(AU;FA;GA;;;WD)(AU;SA;GXGW;;;WD)"
 
-static const struct sddl_caller anon = { false, false, false, false };
-static const struct sddl_caller user = { true, false, false, false };
-static const struct sddl_caller local_user = { true, false, false, true };
-static const struct sddl_caller admin = { true, true, false, false };
-static const struct sddl_caller root = { true, true, true, true };
+static const struct sddl_caller anon = { .authenticated = false };
+static const struct sddl_caller user = { .authenticated = true };
+static const struct sddl_caller local_user = { .authenticated = true, .local = true };
+static const struct sddl_caller admin = { .authenticated = true, .admin = true };
+static const struct sddl_caller root = { .authenticated = true, .admin = true, .root = true, .local = true };
 
 static struct sddl parse_ok(const char *text)
 {

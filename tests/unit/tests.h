@@ -15,6 +15,7 @@ Suite *plugin_suite(void);
 Suite *auth_suite(void);
 Suite *config_suite(void);
 Suite *sddl_suite(void);
+Suite *sddl_linux_suite(void);
 Suite *lrec_suite(void);
 Suite *trace_suite(void);
 Suite *http_parse_suite(void);
