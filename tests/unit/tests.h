@@ -23,6 +23,7 @@ Suite *log_suite(void);
 Suite *enumctx_suite(void);
 Suite *writer_suite(void);
 Suite *config_listeners_suite(void);
+Suite *certs_suite(void);
 
 /* The source tree: $WINRMD_SRCDIR (set by make check), else the configure-time
  * path.  Borrowed. */
