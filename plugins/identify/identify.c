@@ -71,6 +71,8 @@ static winrmd_status identify_get(winrmd_ctx *ctx)
                 if (strcmp(host->transport(ctx), "https") == 0) {
                         if (cfg_true("service.auth.basic"))
                                 host->text(ctx, "SecurityProfileName", SECPROFILE "https/basic");
+                        if (cfg_true("service.auth.certificate"))
+                                host->text(ctx, "SecurityProfileName", SECPROFILE "https/mutual");
                 } else if (http_basic()) {
                         host->text(ctx, "SecurityProfileName", SECPROFILE "http/basic");
                 }
@@ -78,6 +80,18 @@ static winrmd_status identify_get(winrmd_ctx *ctx)
         }
         host->end(ctx);
         return WINRMD_OK;
+}
+
+/* Whether an enabled HTTPS listener record exists. */
+static bool https_listeners(const winrmd_ctx *ctx)
+{
+        for (size_t i = 0; i < host->record_count(ctx, "listener"); i++) {
+                const char *t = host->record_field(ctx, "listener", i, "transport");
+                const char *e = host->record_field(ctx, "listener", i, "enabled");
+                if (t && e && !strcmp(t, "HTTPS") && !strcmp(e, "true"))
+                        return true;
+        }
+        return false;
 }
 
 static winrmd_status this_get(winrmd_ctx *ctx)
@@ -105,8 +119,18 @@ static winrmd_status this_get(winrmd_ctx *ctx)
                         host->text(ctx, "Action", acts[i].action);
         host->end(ctx);
         host->begin(ctx, NULL, "t:Transports");
-        /* Plain HTTP (RFC 2616) with the schemes it accepts without message
-         * encryption; HTTPS is listed once TLS listeners exist. */
+        /* HTTPS (RFC 2818, as the seed shows it) when an HTTPS listener is
+         * enabled; plain HTTP (RFC 2616) with the schemes it accepts
+         * without message encryption */
+        if (https_listeners(ctx)) {
+                host->begin(ctx, NULL, "t:Transport");
+                host->attr(ctx, "Name", "http://www.ietf.org/rfc/rfc2818.txt");
+                if (cfg_true("service.auth.basic"))
+                        host->text(ctx, "Auth", "wsman:auth/basic");
+                if (cfg_true("service.auth.certificate"))
+                        host->text(ctx, "Auth", "wsman:auth/https-mutual");
+                host->end(ctx);
+        }
         host->begin(ctx, NULL, "t:Transport");
         host->attr(ctx, "Name", "http://www.ietf.org/rfc/rfc2616.txt");
         if (http_basic())

@@ -168,6 +168,20 @@ class ClientCertificateTest(MutualCase):
         resp = self.with_cert(self.alice, uri="http://schemas.microsoft.com/wbem/wsman/1/config")
         self.assertSoap(resp)
 
+    def test_this_and_identify_show_https(self):
+        """The seed's "this" lists HTTPS (RFC 2818) with basic and
+        https-mutual once an HTTPS listener exists; Identify over HTTPS
+        names the https profiles."""
+        from harness import IDENTIFY, THIS_URI
+        root = self.assertSoap(self.send(T_GET, THIS_URI))
+        tr = root.find(".//t:Transport[@Name='http://www.ietf.org/rfc/rfc2818.txt']", NS)
+        self.assertIsNotNone(tr, root)
+        self.assertEqual([a.text for a in tr.findall("t:Auth", NS)], ["wsman:auth/basic", "wsman:auth/https-mutual"])
+        resp = post_https(self.port, IDENTIFY, self.ctx(), auth=(ADMIN_USER, ADMIN_PASS))
+        names = [e.text for e in self.assertSoap(resp).findall(".//wsmid:SecurityProfileName", NS)]
+        self.assertEqual(names, ["http://schemas.dmtf.org/wbem/wsman/1/wsman/secprofile/https/basic",
+                                 "http://schemas.dmtf.org/wbem/wsman/1/wsman/secprofile/https/mutual"])
+
     def test_basic_still_works_beside_certificates(self):
         resp = post_https(self.port, envelope(T_GET, CONFIG_URI), self.ctx(), auth=(ADMIN_USER, ADMIN_PASS))
         self.assertSoap(resp)
