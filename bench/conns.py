@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """conns.py - what idle keep-alive connections cost winrmd in resident memory.
 
-usage: conns.py PID PORT COUNT BODY
+usage: conns.py [--tls CAFILE] PID PORT COUNT BODY
 
 Reads VmRSS of PID (the daemon), opens COUNT TCP connections to
 127.0.0.1:PORT and waits until the daemon holds them (its open descriptors
@@ -10,6 +10,12 @@ sends one complete POST /wsman of BODY with Basic bench:bench on each
 connection, reads every response (all must be 200 and keep-alive), reads
 VmRSS a third time ("keepalive": each connection has served one request and
 is idle) and checks that the daemon closed none of them.
+
+With --tls, each connection first completes a TLS handshake (the server's
+certificate checked against CAFILE for 127.0.0.1), one after the other,
+before its request: "silent" is then accepted, no ClientHello yet (the
+daemon's handshake deadline, 10 s at most, bounds how long that may last),
+and "keepalive" a finished handshake, one request served, idle.
 
 Prints "key value" lines: rss_before, rss_silent, rss_keepalive (KiB),
 opened, accepted, answered, still_open, and error lines if something failed.
@@ -20,6 +26,7 @@ otherwise.  Every wait is bounded; all sockets are closed on exit.
 import os
 import select
 import socket
+import ssl
 import sys
 import time
 
@@ -77,9 +84,32 @@ def read_response(sock, deadline):
     return status, keep
 
 
+def still_open(sock):
+    """True when the daemon has not closed sock (it may have sent TLS
+    records that are not data, such as session tickets)."""
+    poller = select.poll()
+    poller.register(sock, select.POLLIN | select.POLLHUP | select.POLLERR)
+    if not poller.poll(0):
+        return True
+    sock.setblocking(False)
+    try:
+        return sock.recv(1) != b""
+    except (ssl.SSLWantReadError, BlockingIOError):
+        return True
+    except OSError:
+        return False
+
+
 def main():
-    pid, port, count = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
-    with open(sys.argv[4], "rb") as f:
+    args = sys.argv[1:]
+    tls = None
+    if args[:1] == ["--tls"]:
+        tls = ssl.create_default_context(cafile=args[1])
+        args = args[2:]
+    if len(args) != 4:
+        sys.exit("usage: conns.py [--tls CAFILE] PID PORT COUNT BODY")
+    pid, port, count = int(args[0]), int(args[1]), int(args[2])
+    with open(args[3], "rb") as f:
         body = f.read()
     request = (b"POST /wsman HTTP/1.1\r\n"
                b"Host: 127.0.0.1:%d\r\n"
@@ -108,6 +138,17 @@ def main():
         time.sleep(SETTLE_S)
         print("rss_silent", rss_kib(pid), flush=True)
 
+        if tls:
+            shaken = []
+            for s in socks:
+                try:
+                    shaken.append(tls.wrap_socket(s, server_hostname="127.0.0.1"))
+                except (OSError, ssl.SSLError) as e:
+                    print("error handshake:", e, flush=True)
+                    s.close()
+                    ok = False
+            socks = shaken
+            print("handshakes", len(socks), flush=True)
         for s in socks:
             s.sendall(request)
         deadline = time.monotonic() + WAIT_S
@@ -129,13 +170,10 @@ def main():
         time.sleep(SETTLE_S)
         print("rss_keepalive", rss_kib(pid), flush=True)
 
-        # A socket the daemon closed polls readable (EOF); an open idle one does not.
-        poller = select.poll()
-        for s in socks:
-            poller.register(s, select.POLLIN | select.POLLHUP | select.POLLERR)
-        closed = len(poller.poll(0))
-        print("still_open", len(socks) - closed, flush=True)
-        if closed:
+        # A socket the daemon closed polls readable and reads EOF.
+        kept = sum(1 for s in socks if still_open(s))
+        print("still_open", kept, flush=True)
+        if kept != count:
             ok = False
     finally:
         for s in socks:

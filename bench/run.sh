@@ -223,10 +223,14 @@ EOF
 
 state=$tmp/state
 mkdir -m 700 "$state"
+# auth_cache_ms: an hour, so that no run outlives the cached login (at its
+# expiry every request in flight goes to PAM at once, and those beyond
+# max_logins_per_peer get 503)
 cat >"$state/winrmd.conf" <<EOF
 service.allow_unencrypted = true
 service.plain_schemes = basic
 service.max_connections = 1000
+service.auth_cache_ms = 3600000
 service.root_sddl = O:NSG:BAD:P(A;;GA;;;BA)(A;;GR;;;AU)
 EOF
 
