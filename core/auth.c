@@ -18,7 +18,7 @@
 #include "util.h"
 
 #define CACHE_SLOTS 64
-#define DIGEST_LEN 32
+#define DIGEST_LEN AUTH_DIGEST_LEN
 
 struct cache_entry {
         unsigned char digest[DIGEST_LEN];
@@ -109,7 +109,7 @@ void auth_challenges(const char *transport, char *buf, size_t len)
         snprintf(buf, len, "%s", auth_basic_allowed(transport) ? "WWW-Authenticate: Basic realm=\"WSMAN\"\r\n" : "");
 }
 
-static void digest_of(const char *user, const char *pass, unsigned char out[DIGEST_LEN])
+void auth_digest(const char *user, const char *pass, unsigned char out[AUTH_DIGEST_LEN])
 {
         struct sha256_ctx h;
 
@@ -167,7 +167,7 @@ bool auth_cache_lookup(const char *user, const char *pass, bool *is_admin)
 
         if (config_long("service.auth_cache_ms") <= 0)
                 return false;
-        digest_of(user, pass, d);
+        auth_digest(user, pass, d);
         slot = cache_find(d, now_ms());
         wipe(d, sizeof(d));
         if (slot < 0)
@@ -183,7 +183,7 @@ void auth_cache_store(const char *user, const char *pass, bool is_admin)
 
         if (ttl <= 0)
                 return;
-        digest_of(user, pass, d);
+        auth_digest(user, pass, d);
         cache_store(d, now_ms(), ttl, is_admin);
         wipe(d, sizeof(d));
 }

@@ -25,6 +25,10 @@ bool auth_cache_lookup(const char *user, const char *pass, bool *is_admin);
 /* Remembers a successful check of user/pass (a salted digest, never the
  * password). */
 void auth_cache_store(const char *user, const char *pass, bool is_admin);
+#define AUTH_DIGEST_LEN 32
+/* The salted SHA-256 of user and pass (the salt is the daemon's, made at
+ * the first call): what the cache and the login coalescing compare. */
+void auth_digest(const char *user, const char *pass, unsigned char out[AUTH_DIGEST_LEN]);
 /* Forgets every cached success (after a configuration change). */
 void auth_cache_clear(void);
 

@@ -4,7 +4,13 @@
  * Service max_logins slots is free; a peer address may have at most
  * max_logins_per_peer checks queued or under way.  Answers come back on the
  * monitor socket, matched by sequence number.  Passwords are wiped as soon
- * as they are sent or dropped. */
+ * as they are sent or dropped.
+ *
+ * A check for the same user and password (or the same account) as one
+ * queued or under way is not sent again: it follows that one and gets its
+ * answer.  So when a cached login expires under load, the requests in
+ * flight cause one PAM check, not one each (which would exhaust the slots
+ * and answer 503). */
 #include "autoconfig.h"
 
 #include <errno.h>
@@ -15,6 +21,7 @@
 #include <unistd.h>
 #include <event2/event.h>
 
+#include "auth.h"
 #include "config.h"
 #include "event.h"
 #include "log.h"
@@ -25,11 +32,15 @@
 #define QUEUE_MAX 256
 
 struct login {
-        struct login *next;
+        struct login *next;         /* in the queue or the sent list */
         uint32_t seq;
         login_done_fn done;         /* NULL once cancelled */
         void *arg;
         char peer[64];
+        unsigned char key[AUTH_DIGEST_LEN]; /* salted digest of what is checked */
+        struct login *followers;    /* the same check asked again, waiting */
+        struct login *next_follower;
+        bool is_follower;
         struct mon_auth msg;        /* what is sent; the password wiped after */
 };
 
@@ -43,8 +54,24 @@ static uint32_t next_seq = 1;
 
 static void login_free(struct login *l)
 {
+        while (l->followers) {
+                struct login *f = l->followers;
+                l->followers = f->next_follower;
+                wipe(f, sizeof(*f));
+                free(f);
+        }
         wipe(l, sizeof(*l));
         free(l);
+}
+
+/* Tells l's caller and every follower the answer. */
+static void tell(struct login *l, int result, bool is_admin)
+{
+        if (l->done)
+                l->done(l->arg, result, is_admin);
+        for (struct login *f = l->followers; f; f = f->next_follower)
+                if (f->done)
+                        f->done(f->arg, result, is_admin);
 }
 
 static unsigned count_peer(const char *peer)
@@ -84,8 +111,7 @@ static void fail_all(struct login **list)
         while (*list) {
                 struct login *l = *list;
                 *list = l->next;
-                if (l->done)
-                        l->done(l->arg, -EIO, false);
+                tell(l, -EIO, false);
                 login_free(l);
         }
 }
@@ -113,8 +139,7 @@ static void answered(const struct mon_result *m)
                         continue;
                 *p = l->next;
                 n_sent--;
-                if (l->done)
-                        l->done(l->arg, m->result, m->is_admin != 0);
+                tell(l, m->result, m->is_admin != 0);
                 login_free(l);
                 return;
         }
@@ -174,23 +199,54 @@ void login_shutdown(void)
         mon_fd = -1;
 }
 
+/* A check of the same key and kind, queued or under way. */
+static struct login *same_check(const unsigned char key[AUTH_DIGEST_LEN], uint32_t type)
+{
+        struct login *lists[] = { queue, sent };
+
+        for (size_t i = 0; i < ARRAY_SIZE(lists); i++)
+                for (struct login *l = lists[i]; l; l = l->next)
+                        if (l->msg.type == type && ct_equal(l->key, key, AUTH_DIGEST_LEN))
+                                return l;
+        return NULL;
+}
+
 int login_start(const char *user, const char *pass, const char *peer,
                 login_done_fn done, void *arg, struct login **ret)
 {
-        struct login *l;
+        uint32_t type = pass ? MON_AUTH_PASSWORD : MON_AUTH_ACCOUNT;
+        unsigned char key[AUTH_DIGEST_LEN];
+        struct login *l, *leader;
 
         if (mon_fd < 0)
                 return -EIO;
-        if (n_queued >= QUEUE_MAX || count_peer(peer) >= (unsigned)config_long("service.max_logins_per_peer"))
-                return -EAGAIN;
+        auth_digest(user, pass ? pass : "", key);
+        leader = same_check(key, type);
         l = calloc(1, sizeof(*l));
-        if (!l)
+        if (!l) {
+                wipe(key, sizeof(key));
                 return -ENOMEM;
-        l->seq = next_seq++;
+        }
         l->done = done;
         l->arg = arg;
+        if (leader) {
+                l->is_follower = true;
+                l->next_follower = leader->followers;
+                leader->followers = l;
+                wipe(key, sizeof(key));
+                *ret = l;
+                return 0;
+        }
+        if (n_queued >= QUEUE_MAX || count_peer(peer) >= (unsigned)config_long("service.max_logins_per_peer")) {
+                wipe(key, sizeof(key));
+                free(l);
+                return -EAGAIN;
+        }
+        l->seq = next_seq++;
+        memcpy(l->key, key, sizeof(key));
+        wipe(key, sizeof(key));
         snprintf(l->peer, sizeof(l->peer), "%s", peer);
-        l->msg.type = pass ? MON_AUTH_PASSWORD : MON_AUTH_ACCOUNT;
+        l->msg.type = type;
         l->msg.seq = l->seq;
         snprintf(l->msg.user, sizeof(l->msg.user), "%s", user);
         snprintf(l->msg.pass, sizeof(l->msg.pass), "%s", pass ? pass : "");
@@ -207,6 +263,12 @@ int login_start(const char *user, const char *pass, const char *peer,
 
 void login_cancel(struct login *l)
 {
+        /* a follower, or a check others follow: its answer is still wanted */
+        if (l->is_follower || l->followers) {
+                l->done = NULL;
+                l->arg = NULL;
+                return;
+        }
         for (struct login **p = &queue; *p; p = &(*p)->next) {
                 if (*p == l) {
                         *p = l->next;

@@ -244,10 +244,14 @@ static enum bufferevent_filter_result handshake(struct tls_conn *t)
         return after_handshake(t) < 0 ? BEV_ERROR : BEV_OK;
 }
 
-/* Ciphertext in the socket's input -> plaintext in dst, up to limit. */
+/* Ciphertext in the socket's input -> plaintext in dst, up to limit.  Each
+ * record is decrypted into one buffer of the loop and copied: reserving
+ * record-sized space in every connection's input would keep 32 KiB per
+ * idle connection. */
 static enum bufferevent_filter_result decrypt(struct evbuffer *src, struct evbuffer *dst, ev_ssize_t limit,
                                               enum bufferevent_flush_mode mode, void *arg)
 {
+        static char record[RECORD_MAX];
         struct tls_conn *t = arg;
         size_t got = 0;
 
@@ -258,22 +262,20 @@ static enum bufferevent_filter_result decrypt(struct evbuffer *src, struct evbuf
         if (!t->done && handshake(t) != BEV_OK)
                 return t->failed ? BEV_ERROR : BEV_NEED_MORE;
         while (limit < 0 || got < (size_t)limit) {
-                struct evbuffer_iovec v;
-                size_t want = RECORD_MAX;
+                size_t want = sizeof(record);
                 ssize_t n;
 
                 if (limit >= 0 && (size_t)limit - got < want)
                         want = (size_t)limit - got;
-                if (evbuffer_reserve_space(dst, (ev_ssize_t)want, &v, 1) < 1)
-                        break;
-                n = gnutls_record_recv(t->s, v.iov_base, want < v.iov_len ? want : v.iov_len);
+                n = gnutls_record_recv(t->s, record, want);
                 if (n > 0) {
-                        v.iov_len = (size_t)n;
-                        evbuffer_commit_space(dst, &v, 1);
+                        if (evbuffer_add(dst, record, (size_t)n) < 0) {
+                                fail(t, "out of memory");
+                                break;
+                        }
                         got += (size_t)n;
                         continue;
                 }
-                evbuffer_commit_space(dst, &v, 0);
                 if (n == 0) {
                         fail(t, "TLS close_notify");
                         break;
@@ -293,6 +295,7 @@ static enum bufferevent_filter_result decrypt(struct evbuffer *src, struct evbuf
                         break;
                 }
         }
+        gnutls_memset(record, 0, got < sizeof(record) ? got : sizeof(record));
         return got ? BEV_OK : t->failed ? BEV_ERROR : BEV_NEED_MORE;
 }
 

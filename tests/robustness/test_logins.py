@@ -62,12 +62,14 @@ class FailedLoginsTest(RobustCase):
     def test_wrong_passwords_delay_no_one_else(self):
         # a valid login first: cached, it needs no check during the attack
         self.assertEqual(self.valid_identify_tcp(), 200)
-        bad = identify_request((ADMIN_USER, "wrong"))
         stop = time.monotonic() + SECONDS
         statuses = []
 
         def attacker(i):
+            n = 0
             while time.monotonic() < stop:            # bounded in time
+                n += 1                                # a new password each time: a check each
+                bad = identify_request((ADMIN_USER, "wrong-%d-%d" % (i, n)))
                 statuses.append(exchange((self.addr(), bad), source="127.0.0.%d" % (10 + i)))
 
         threads = [threading.Thread(target=attacker, args=(i,), daemon=True) for i in range(ATTACKERS)]
@@ -87,16 +89,17 @@ class FailedLoginsTest(RobustCase):
         self.assertLess(worst_valid, 1.0 * SLOW)
 
     def test_per_peer_bound(self):
-        # six at once from one address: four are checked (and slowed), the
-        # others are told to come back at once
-        bad = identify_request((ADMIN_USER, "wrong"))
+        # six different wrong passwords at once from one address: four are
+        # checked (and slowed), the others are told to come back at once
+        # (the same password six times would be one check, SameLoginTest)
         results = []
 
-        def one():
+        def one(i):
+            bad = identify_request((ADMIN_USER, "wrong-%d" % i))
             start = time.monotonic()
             results.append((exchange((self.addr(), bad), source="127.0.0.50"), time.monotonic() - start))
 
-        threads = [threading.Thread(target=one, daemon=True) for _ in range(6)]
+        threads = [threading.Thread(target=one, args=(i,), daemon=True) for i in range(6)]
         for t in threads:
             t.start()
         for t in threads:
@@ -122,11 +125,11 @@ class TotalBoundTest(RobustCase):
         super().setUp()
 
     def test_checks_wait_for_a_slot(self):
-        bad = identify_request((ADMIN_USER, "wrong"))
         results = []
         start = time.monotonic()
 
         def one(i):
+            bad = identify_request((ADMIN_USER, "wrong-%d" % i))        # four different checks
             results.append((exchange((("127.0.0.1", self.daemon.port), bad), source="127.0.0.%d" % (60 + i)),
                             time.monotonic() - start))
 
@@ -139,6 +142,46 @@ class TotalBoundTest(RobustCase):
         self.assertEqual(sorted(st for st, _ in results), [401] * 4)
         # pam_faildelay randomises by up to 25%: two rounds take 1.5 delays at least
         self.assertGreaterEqual(max(t for _, t in results), 1.5 * DELAY_US / 1e6)
+
+
+def exec_module():
+    for pattern in ("/lib/*/security/pam_exec.so", "/usr/lib/*/security/pam_exec.so"):
+        for path in sorted(glob.glob(pattern)):
+            return path
+    return None
+
+
+class SameLoginTest(RobustCase):
+    """Many requests with the same valid credentials while nothing is cached
+    (the cache off here; in production: when an entry expires under load)
+    cause one PAM check, which they all follow: with one check allowed per
+    address, none is answered 503.  PAM takes 1 s per check here."""
+    CONFIG = dict(PLAIN_BASIC, **{"service.auth_cache_ms": "0", "service.max_logins_per_peer": "1"})
+    PAM_AUTH_FIRST = ("auth optional %s quiet /bin/sleep 1\n" % exec_module()) if exec_module() else ""
+
+    def setUp(self):
+        if not exec_module():
+            raise unittest.SkipTest("pam_exec.so (libpam-modules) is not installed")
+        super().setUp()
+
+    def test_one_check_for_the_same_credentials(self):
+        good = identify_request((ADMIN_USER, ADMIN_PASS))
+        results = []
+        start = time.monotonic()
+
+        def one():
+            results.append(exchange((("127.0.0.1", self.daemon.port), good)))
+
+        threads = [threading.Thread(target=one, daemon=True) for _ in range(6)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(30 * SLOW)
+        took = time.monotonic() - start
+        self.figures["answers"] = sorted(results)
+        self.figures["seconds"] = round(took, 2)
+        self.assertEqual(sorted(results), [200] * 6)
+        self.assertLess(took, 2.5 * SLOW)       # one check of 1 s, not six in turn
 
 
 if __name__ == "__main__":
