@@ -80,6 +80,7 @@ static const struct sw switches[] = {
         { "authentication", "a", SW_VALUE, STR(auth) },
         { "auth", NULL, SW_VALUE, STR(auth) },
         { "certificate", NULL, SW_VALUE, STR(certificate) },
+        { "cafile", NULL, SW_VALUE, STR(cafile) },
         { "file", NULL, SW_VALUE, STR(file) },
         { "socket", NULL, SW_VALUE, STR(socket) },
         { "dialect", NULL, SW_VALUE, STR(dialect) },
@@ -356,7 +357,7 @@ static int parse_uri(struct cli_cmd *c, const char *arg, char *err, size_t len)
                 return fail(err, len, "Out of memory.");
         for (const char *p = q + 1; r == 0;) {
                 const char *end = p + strcspn(p, "+"), *eq = memchr(p, '=', (size_t)(end - p));
-                char name[256];
+                char name[3 * 200];     /* under 200 bytes, each of them maybe %-escaped */
                 size_t nlen, vlen;
 
                 if (!eq || eq == p) {
@@ -364,12 +365,19 @@ static int parse_uri(struct cli_cmd *c, const char *arg, char *err, size_t len)
                                  (int)((end - p) > 64 ? 64 : end - p), p);
                         break;
                 }
-                if (!pct_decode(p, (size_t)(eq - p), name, &nlen) || nlen == 0 || nlen >= 200) {
+                /* a longer one decodes to 200 bytes or more: refused all the same */
+                if ((size_t)(eq - p) >= sizeof(name) || !pct_decode(p, (size_t)(eq - p), name, &nlen) ||
+                    nlen == 0 || nlen >= 200 || !text_ok(name, nlen)) {
                         r = fail(err, len, "The selector name at \"%.40s\" is not valid.", p);
                         break;
                 }
                 if (!pct_decode(eq + 1, (size_t)(end - eq - 1), buf, &vlen)) {
                         r = fail(err, len, "The value of selector %s has a bad %%-escape.", name);
+                        break;
+                }
+                /* an escape must not bring in what the URI may not hold */
+                if (!text_ok(buf, vlen)) {
+                        r = fail(err, len, "The value of selector %s holds control characters.", name);
                         break;
                 }
                 r = add_pair(&c->selectors, &c->n_selectors, name, nlen, buf, vlen, err, len);
@@ -449,6 +457,10 @@ static int positional(struct cli_cmd *c, const char *arg, char *err, size_t len)
                 return c->help_topic ? 0 : fail(err, len, "Out of memory.");
         }
         if (c->verb == VERB_INVOKE && !c->method) {
+                /* it becomes an element name (METHOD_INPUT): not empty, and
+                 * starting as an XML name does */
+                if (!*arg || isdigit((unsigned char)*arg) || *arg == '-' || *arg == '.')
+                        return fail(err, len, "\"%.64s\" is not a method name.", arg);
                 for (const char *p = arg; *p; p++)
                         if (!name_char(*p))
                                 return fail(err, len, "\"%.64s\" is not a method name.", arg);
@@ -525,7 +537,7 @@ static void free_pairs(struct cli_pair *p, size_t n)
 void cli_free(struct cli_cmd *c)
 {
         char **strings[] = { &c->method, &c->uri, &c->file, &c->remote, &c->username, &c->password, &c->auth,
-                             &c->certificate, &c->socket, &c->dialect, &c->fragment, &c->filter,
+                             &c->certificate, &c->cafile, &c->socket, &c->dialect, &c->fragment, &c->filter,
                              &c->return_type, &c->transport, &c->help_topic };
 
         for (size_t i = 0; i < sizeof(strings) / sizeof(strings[0]); i++) {

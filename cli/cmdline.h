@@ -40,6 +40,7 @@ struct cli_cmd {
         char *username, *password;
         char *auth;                 /* -a:/-auth: as typed */
         char *certificate;          /* -certificate: a thumbprint or a path */
+        char *cafile;               /* -cafile: CAs to trust instead of the system's */
         char *socket;               /* -socket: */
         enum cli_format format;
         bool unencrypted, usessl, skip_ca, skip_cn, quiet, force;

@@ -172,6 +172,7 @@ static const char switches_help[] =
         "  -usessl                        HTTPS\n"
         "  -unencrypted                   allow plain HTTP where the Client section allows it\n"
         "  -skipCAcheck, -skipCNcheck     accept a server certificate from any issuer / for any name\n"
+        "  -cafile:PATH                   trust the CAs in PATH (PEM) instead of the system's\n"
         "  -format:#xml|text|pretty       output format (text by default)\n"
         "  -timeout:MS                    operation time-out in milliseconds\n"
         "  -file:PATH                     the request body from a file\n"

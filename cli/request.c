@@ -6,11 +6,13 @@
 #include <ctype.h>
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <uuid/uuid.h>
+#include <libxml/parser.h>
 #include <libxml/tree.h>
 
 #include "request.h"
@@ -115,9 +117,10 @@ char *req_resolve_uri(const char *typed)
         for (size_t i = 0; i < sizeof(aliases) / sizeof(aliases[0]); i++) {
                 size_t n = strlen(aliases[i].alias);
                 if (!strncasecmp(typed, aliases[i].alias, n)) {
-                        char *out = malloc(strlen(aliases[i].full) + strlen(typed + n) + 1);
+                        size_t len = strlen(aliases[i].full) + strlen(typed + n) + 1;
+                        char *out = malloc(len);
                         if (out)
-                                sprintf(out, "%s%s", aliases[i].full, typed + n);
+                                snprintf(out, len, "%s%s", aliases[i].full, typed + n);
                         return out;
                 }
         }
@@ -376,4 +379,22 @@ char *req_pull_body(const char *context)
         add_esc(&s, context);
         adds(&s, "</n:EnumerationContext><n:MaxElements>32000</n:MaxElements></n:Pull>");
         return done(&s);
+}
+
+xmlDoc *req_parse_reply(const char *body, size_t len)
+{
+        xmlDoc *doc;
+        xmlNode *root;
+
+        if (len == 0 || len > INT32_MAX)
+                return NULL;
+        doc = xmlReadMemory(body, (int)len, NULL, NULL,
+                            XML_PARSE_NONET | XML_PARSE_NOBLANKS | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+        root = doc ? xmlDocGetRootElement(doc) : NULL;
+        if (!root || strcmp((const char *)root->name, "Envelope") || !root->ns ||
+            strcmp((const char *)root->ns->href, NS_S)) {
+                xmlFreeDoc(doc);
+                return NULL;
+        }
+        return doc;
 }

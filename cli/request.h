@@ -49,5 +49,8 @@ char *req_put_body(const char *uri, xmlDoc *current, const struct cli_pair *prop
  * "EnumerateObjectAndEPR"; filter with its dialect, or NULL. */
 char *req_enumerate_body(const char *mode, const char *filter, const char *dialect);
 char *req_pull_body(const char *context);
+/* A reply body parsed without network access or messages, if it is a SOAP
+ * 1.2 envelope; NULL otherwise.  The caller frees it. */
+xmlDoc *req_parse_reply(const char *body, size_t len);
 
 #endif

@@ -55,6 +55,24 @@ const char *target_socket(const struct cli_cmd *c)
         return env && *env ? env : DEFAULT_SOCKET;
 }
 
+/* A decimal port 1..65535 in s[0..n). */
+static int parse_port(const char *s, size_t n, int *out)
+{
+        int v = 0;
+
+        if (n == 0 || n > 5)
+                return -1;
+        for (size_t i = 0; i < n; i++) {
+                if (!isdigit((unsigned char)s[i]))
+                        return -1;
+                v = v * 10 + (s[i] - '0');
+        }
+        if (v < 1 || v > 65535)
+                return -1;
+        *out = v;
+        return 0;
+}
+
 /* --- the Client section ----------------------------------------------------- */
 
 /* The text of the element at path (local names, '/'-separated) below e. */
@@ -105,7 +123,7 @@ static void read_seed_client(const char *socket_path, struct client_cfg *out)
         if (!env)
                 return;
         if (wsman_post(&t, env, strlen(env), &r, err, sizeof(err)) == 0 && r.status == 200)
-                doc = xmlReadMemory(r.body, (int)r.len, NULL, NULL, XML_PARSE_NONET | XML_PARSE_NOBLANKS);
+                doc = req_parse_reply(r.body, r.len);
         free(env);
         wsman_reply_free(&r);
         if (doc && xmlDocGetRootElement(doc)) {
@@ -115,13 +133,13 @@ static void read_seed_client(const char *socket_path, struct client_cfg *out)
         }
         if (cfg && !strcmp((const char *)cfg->name, "Config")) {
                 if (text_at(cfg, "Client/HTTP/Port", buf, sizeof(buf)))
-                        out->http_port = atoi(buf);
+                        (void)parse_port(buf, strlen(buf), &out->http_port);
                 if (text_at(cfg, "Client/HTTPS/Port", buf, sizeof(buf)))
-                        out->https_port = atoi(buf);
+                        (void)parse_port(buf, strlen(buf), &out->https_port);
                 if (text_at(cfg, "Client/URLPrefix", buf, sizeof(buf)))
                         snprintf(out->url_prefix, sizeof(out->url_prefix), "%.127s", buf);
                 if (text_at(cfg, "Client/NetworkDelayms", buf, sizeof(buf)))
-                        out->network_delay_ms = atol(buf);
+                        out->network_delay_ms = strtol(buf, NULL, 10) > 0 ? strtol(buf, NULL, 10) : 5000;
                 out->basic = is_true(text_at(cfg, "Client/HTTPS/Basic", buf, sizeof(buf)));
                 out->unencrypted_basic = is_true(text_at(cfg, "Client/HTTP/Unencrypted/Basic", buf, sizeof(buf)));
                 out->from_agent = true;
@@ -143,7 +161,7 @@ static void read_allow_unencrypted(const char *socket_path, struct client_cfg *o
         if (!env)
                 return;
         if (wsman_post(&t, env, strlen(env), &r, err, sizeof(err)) == 0 && r.status == 200)
-                doc = xmlReadMemory(r.body, (int)r.len, NULL, NULL, XML_PARSE_NONET | XML_PARSE_NOBLANKS);
+                doc = req_parse_reply(r.body, r.len);
         free(env);
         wsman_reply_free(&r);
         if (doc && xmlDocGetRootElement(doc))
@@ -165,23 +183,6 @@ void client_cfg_read(const char *socket_path, struct client_cfg *out)
 }
 
 /* --- -r: -------------------------------------------------------------------- */
-
-static int parse_port(const char *s, size_t n, int *out)
-{
-        int v = 0;
-
-        if (n == 0 || n > 5)
-                return -1;
-        for (size_t i = 0; i < n; i++) {
-                if (!isdigit((unsigned char)s[i]))
-                        return -1;
-                v = v * 10 + (s[i] - '0');
-        }
-        if (v < 1 || v > 65535)
-                return -1;
-        *out = v;
-        return 0;
-}
 
 /* host[:port] or [v6][:port] or a bare IPv6 address at s (up to a '/'). */
 static int parse_hostport(const char *s, struct target *o, int *port, char *err, size_t len)
@@ -430,6 +431,8 @@ static int choose_auth(const struct cli_cmd *c, const struct client_cfg *cfg, st
         if (!strcasecmp(a, "basic")) {
                 if (!c->username)
                         return fail(err, len, "Basic authentication needs -u:USER.");
+                if (strchr(c->username, ':') || strpbrk(c->username, "\r\n\t"))
+                        return fail(err, len, "A user name for Basic cannot hold ':' or control characters.");
                 if (!cfg->basic)
                         return fail(err, len, "The Client configuration does not allow Basic (Client/Auth/Basic = false).");
                 if (!o->t.https && !cfg->unencrypted_basic && !(c->unencrypted && cfg->allow_unencrypted))
@@ -453,6 +456,7 @@ int target_resolve(const struct cli_cmd *c, const struct client_cfg *cfg, struct
         out->t.timeout_ms = (c->timeout_ms > 0 ? c->timeout_ms : 60000) + cfg->network_delay_ms;
         out->t.skip_ca = c->skip_ca;
         out->t.skip_cn = c->skip_cn;
+        out->t.ca_file = c->cafile;
         if (!c->remote) {
                 out->local = true;
                 snprintf(out->socket_path, sizeof(out->socket_path), "%s", target_socket(c));

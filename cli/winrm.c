@@ -49,7 +49,7 @@ int winrm_exchange_q(const struct target *t, const char *envelope, xmlDoc **repl
 {
         struct wsman_reply r = { 0 };
         char err[512];
-        int rc;
+        int rc, status;
 
         *reply = NULL;
         rc = wsman_post(&t->t, envelope, strlen(envelope), &r, err, sizeof(err));
@@ -66,23 +66,29 @@ int winrm_exchange_q(const struct target *t, const char *envelope, xmlDoc **repl
                 wsman_reply_free(&r);
                 return -1;
         }
-        if (r.len > 0)
-                *reply = xmlReadMemory(r.body, (int)r.len, NULL, NULL, XML_PARSE_NONET | XML_PARSE_NOBLANKS);
+        *reply = req_parse_reply(r.body, r.len);
         if (!*reply) {
-                if (r.status == 200 && r.len == 0)
+                if (r.status == 200 && r.len == 0) {
                         rc = 0;         /* a Delete's empty answer */
-                else {
+                } else {
                         fprintf(stderr, "The service answered HTTP %d with %s.\n", r.status,
-                                r.len ? "a body that is not XML" : "no body");
+                                r.len ? "a body that is not a SOAP envelope" : "no body");
                         rc = -1;
                 }
                 wsman_reply_free(&r);
                 return rc;
         }
+        status = r.status;
         wsman_reply_free(&r);
         if (out_is_fault(*reply)) {
                 if (!quiet)
                         out_fault(stderr, *reply);
+                xmlFreeDoc(*reply);
+                *reply = NULL;
+                return -1;
+        }
+        if (status != 200) {
+                fprintf(stderr, "The service answered HTTP %d with an envelope that is not a fault.\n", status);
                 xmlFreeDoc(*reply);
                 *reply = NULL;
                 return -1;
@@ -170,7 +176,7 @@ static char *body_for(const struct cli_cmd *c, const struct target *t, const cha
                         struct wsman_reply r = { 0 };
                         char err[256];
                         if (env && wsman_post(&t->t, env, strlen(env), &r, err, sizeof(err)) == 0 && r.status == 200)
-                                cur = xmlReadMemory(r.body, (int)r.len, NULL, NULL, XML_PARSE_NONET | XML_PARSE_NOBLANKS);
+                                cur = req_parse_reply(r.body, r.len);
                         free(env);
                         wsman_reply_free(&r);
                 }
@@ -340,6 +346,10 @@ static int do_simple(const struct cli_cmd *c, const struct target *t, const char
                 snprintf(action, sizeof(action), "%s", action_of(c->verb));
         rc = winrm_call(t, action, &h, body, &reply);
         free(body);
+        if (rc == 0 && !reply && c->verb != VERB_DELETE) {
+                fprintf(stderr, "The service answered with an empty body.\n");
+                rc = -1;
+        }
         if (rc == 0 && reply)
                 out_body(stdout, reply, fmt_of(c));
         xmlFreeDoc(reply);

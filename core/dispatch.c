@@ -84,6 +84,7 @@ static void build_created(struct winrmd_ctx *ctx)
 {
         struct sbuf o = { 0 };
         struct writer *w = &ctx->out.body;
+        const char *sel;
         char addr[1024];
 
         if (ctx->in.legacy) {
@@ -100,19 +101,32 @@ static void build_created(struct winrmd_ctx *ctx)
                 }
         } else
                 snprintf(addr, sizeof(addr), "%s", WSA_ANONYMOUS);
-        sbuf_adds(&o, "<x:ResourceCreated xmlns:x=\"" NS_WXF "\">");
+        /* the seed's reply names the selectors in the 2005/06 management
+         * namespace and the resource only in the address */
+        sel = ctx->in.legacy ? "wsman:" : "w:";
+        sbuf_adds(&o, ctx->in.legacy ? "<x:ResourceCreated xmlns:x=\"" NS_WXF "\" xmlns:wsman=\"" NS_WSMAN_2005 "\">"
+                                     : "<x:ResourceCreated xmlns:x=\"" NS_WXF "\">");
         sbuf_add_element(&o, "a:Address", addr);
         sbuf_adds(&o, "<a:ReferenceParameters>");
-        sbuf_add_element(&o, "w:ResourceURI", ctx->in.env->resource_uri);
-        sbuf_adds(&o, "<w:SelectorSet>");
+        if (!ctx->in.legacy)
+                sbuf_add_element(&o, "w:ResourceURI", ctx->in.env->resource_uri);
+        sbuf_adds(&o, "<");
+        sbuf_adds(&o, sel);
+        sbuf_adds(&o, "SelectorSet>");
         for (size_t i = 0; i < ctx->st.n_created; i++) {
-                sbuf_adds(&o, "<w:Selector Name=\"");
+                sbuf_adds(&o, "<");
+                sbuf_adds(&o, sel);
+                sbuf_adds(&o, "Selector Name=\"");
                 sbuf_add_escaped(&o, ctx->st.created_sel[i][0], true);
                 sbuf_adds(&o, "\">");
                 sbuf_add_escaped(&o, ctx->st.created_sel[i][1], false);
-                sbuf_adds(&o, "</w:Selector>");
+                sbuf_adds(&o, "</");
+                sbuf_adds(&o, sel);
+                sbuf_adds(&o, "Selector>");
         }
-        sbuf_adds(&o, "</w:SelectorSet></a:ReferenceParameters></x:ResourceCreated>");
+        sbuf_adds(&o, "</");
+        sbuf_adds(&o, sel);
+        sbuf_adds(&o, "SelectorSet></a:ReferenceParameters></x:ResourceCreated>");
         sbuf_add(&o, w->out.p, w->out.len);
         if (o.err)
                 w->out.err = true;

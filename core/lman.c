@@ -157,15 +157,21 @@ static const struct cert_info *cert_for(const struct lrec *r, char *why, size_t 
         return c;
 }
 
-/* An HTTPS binding kept: new connections get cert (none: keep serving
- * the one it has). */
+/* An HTTPS binding kept: new connections get cert's credentials (none:
+ * keep serving the ones it has).  A reread makes new credentials even for
+ * the same certificate (the client CAs may have changed): they replace the
+ * old ones, quietly when the certificate is the same. */
 static void update_cert(struct binding *b, const struct cert_info *cert)
 {
-        if (!cert || !strcmp(b->l->tls_thumbprint, cert->thumbprint))
+        struct tls_creds *creds = cert ? certstore_creds(cert) : NULL;
+        bool same = cert && !strcmp(b->l->tls_thumbprint, cert->thumbprint);
+
+        if (!creds || creds == b->l->info.tls)
                 return;
-        listener_set_tls(b->l, certstore_creds(cert), cert->thumbprint);
-        log_info("listener https://%s/%s: certificate %s for new connections", b->l->desc, b->w.url_prefix,
-                 cert->thumbprint);
+        listener_set_tls(b->l, creds, cert->thumbprint);
+        if (!same)
+                log_info("listener https://%s/%s: certificate %s for new connections", b->l->desc,
+                         b->w.url_prefix, cert->thumbprint);
 }
 
 struct pending {

@@ -4,7 +4,7 @@
 top=${WINRMD_SRCDIR:-$(cd "$(dirname "$0")/.." && pwd)}
 hits=$(grep -nE '\b(sprintf|vsprintf|strcpy|strcat|atoi|strtok|strtok_r|system|gets)[[:space:]]*\(' \
         "$top"/core/*.c "$top"/core/*.h "$top"/plugins/*/*.c "$top"/plugins/*/*.h \
-        "$top"/include/winrmd/*.h "$top"/examples/hello-provider/*.c 2>/dev/null)
+        "$top"/include/winrmd/*.h "$top"/examples/hello-provider/*.c "$top"/cli/*.c "$top"/cli/*.h 2>/dev/null)
 if [ -n "$hits" ]; then
         echo "banned functions:"
         echo "$hits"

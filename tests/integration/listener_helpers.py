@@ -42,6 +42,13 @@ def listener_doc(ns, fields):
     return '<cfg:Listener xmlns:cfg="%s">%s</cfg:Listener>' % (ns, inner)
 
 
+def created_selector_elements(rc):
+    """The Selector elements of a ResourceCreated: the seed's 2005/06
+    management namespace for the seed's URIs, today's otherwise."""
+    return (rc.findall("a:ReferenceParameters/w05:SelectorSet/w05:Selector", NS) or
+            rc.findall("a:ReferenceParameters/w:SelectorSet/w:Selector", NS))
+
+
 _handed_out = set()
 
 
@@ -188,7 +195,7 @@ class ListenerCase(DaemonTestCase):
         """[(Name, text)] of a ResourceCreated reply's selectors, in order."""
         rc = self.body_child(resp, "{%s}ResourceCreated" % NS["x"])
         self.assertIsNotNone(rc, resp)
-        return [(s.get("Name"), s.text) for s in rc.findall("a:ReferenceParameters/w:SelectorSet/w:Selector", NS)]
+        return [(s.get("Name"), s.text) for s in created_selector_elements(rc)]
 
     def enumerate_items(self, view, via="unix", auth=(ADMIN_USER, ADMIN_PASS)):
         """Enumerate, then Pull one item at a time until EndOfSequence."""

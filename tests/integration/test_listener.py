@@ -20,7 +20,7 @@ from lxml import etree
 
 from harness import (PLAIN_BASIC, PLAIN_PASS, PLAIN_USER, SLOW, T_GET, T_PUT,
                      VALGRIND, Daemon, envelope, parse_xml, request, skip_unless_runnable, wait_until)
-from listener_helpers import (ACCESS_DENIED, ALREADY_EXISTS, ANON, CUR_URI, INVALID_PARAMETER,
+from listener_helpers import (created_selector_elements, ACCESS_DENIED, ALREADY_EXISTS, ANON, CUR_URI, INVALID_PARAMETER,
                               INVALID_REPRESENTATION, LEGACY_NS, LEGACY_URI, MSG_NOT_FOUND, MSG_UNKNOWN, NOT_FOUND, SCHEMA,
                               SELECTORS, T_CREATE, T_DELETE, Current, Legacy, ListenerCase, NS,
                               fields_of, free_port, identify_status, listener_doc, occupy, refuses, serves,
@@ -41,7 +41,7 @@ class SeedSequenceTest(ListenerCase):
             want_addr = ANON + ("?ResourceURI=(wsman:microsoft.com/wsman/2005/06/config/listener)"
                                 if view.legacy else "")
             self.assertEqual(rc.findtext("a:Address", namespaces=NS), want_addr, resp)
-            sels = rc.findall("a:ReferenceParameters/w:SelectorSet/w:Selector", NS)
+            sels = created_selector_elements(rc)
             self.assertEqual([(s.get("Name"), s.text) for s in sels], list(view.sel(ip, port).items()),
                              resp)
             self.assertTrue(serves(ip, port), "no Identify on [%s]:%d" % (ip, port))

@@ -23,7 +23,7 @@ import unittest
 
 from harness import (ADMIN_PASS, ADMIN_USER, SLOW, T_GET, T_PUT, VALGRIND, basic, envelope,
                      request, skip_unless_runnable, wait_until)
-from listener_helpers import (ACCESS_DENIED, ALREADY_EXISTS, CUR_URI, LEGACY_NS, LEGACY_URI, NS,
+from listener_helpers import (created_selector_elements, ACCESS_DENIED, ALREADY_EXISTS, CUR_URI, LEGACY_NS, LEGACY_URI, NS,
                               SELECTORS, T_CREATE, T_DELETE, Current, Legacy, ListenerCase, fields_of,
                               free_port, identify_status, listener_doc)
 
@@ -156,7 +156,7 @@ class NetnsListenerTest(ListenerCase):
         self.delete_later(Legacy, "*", port)
         resp = self.create(Legacy, "*", port, fields=fields)
         rc = self.body_child(resp, "{%s}ResourceCreated" % NS["x"])
-        sels = rc.findall("a:ReferenceParameters/w:SelectorSet/w:Selector", NS)
+        sels = created_selector_elements(rc)
         self.assertEqual([(s.get("Name"), s.text) for s in sels], [("IP", "*"), ("Port", str(port))])
         self.assertIn("listener = address=MAC:%s transport=HTTP port=%d" % (MAC, port), self.stored()[0])
         # the seed's view of it
