@@ -13,7 +13,7 @@ FUZZ_SECONDS=${FUZZ_SECONDS:-60}
 OUT=${OUT:-$BUILDDIR/fuzz-out}
 jobs=$(nproc 2>/dev/null || echo 1)
 if [ $# -eq 0 ]; then
-        set -- envelope auth_header listener_key sddl trace config http_parse writer
+        set -- envelope auth_header listener_key sddl trace config http_parse writer cli_args http_reply
 fi
 OUT=$OUT BUILDDIR=$BUILDDIR "$top/tests/fuzz/build-libfuzzer.sh" "$@" >/dev/null || exit 1
 work=$(mktemp -d "${TMPDIR:-/tmp}/winrmd-fuzz.XXXXXX") || exit 1

@@ -22,7 +22,7 @@ if [ -z "${WINRMD_BUILDDIR:-}" ]; then
         exit 77
 fi
 
-targets="envelope auth_header listener_key sddl trace config http_parse writer"
+targets="envelope auth_header listener_key sddl trace config http_parse writer cli_args http_reply"
 passed=0
 failed=0
 for t in $targets; do

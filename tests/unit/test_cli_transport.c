@@ -23,6 +23,7 @@
 #include <unistd.h>
 #include <gnutls/gnutls.h>
 
+#include "cli/http_reply.h"
 #include "cli/transport.h"
 #include "tests.h"
 
@@ -848,6 +849,103 @@ START_TEST(https_to_plain_listener)
 }
 END_TEST
 
+/* --- the reply reader alone (cli/http_reply.c) ---------------------------- */
+
+START_TEST(tls_alert_trickled)
+{
+        struct scenario sc = { .reply = "\x15\x03\x03\x00\x02\x02\x46", .reply_len = 7, .trickle = true };
+        struct wsman_reply out;
+        char err[256];
+
+        /* the first read may hold the record's first byte alone */
+        exchange(&sc, -EPROTO, &out, err, sizeof(err), -1);
+        ck_assert_msg(strstr(err, "use HTTPS"), "%s", err);
+}
+END_TEST
+
+/* Reads text whole (step 0) or step bytes at a time, then the end. */
+static int read_text(const char *text, size_t len, size_t step, struct http_reply *out, char *err, size_t err_len)
+{
+        struct http_reply_reader rd;
+        size_t used = 0;
+        int r = 0;
+
+        http_reply_init(&rd, "peer", err, err_len);
+        while (r == 0 && used < len) {
+                size_t k = step && step < len - used ? step : len - used;
+                r = http_reply_feed(&rd, text + used, k);
+                used += k;
+        }
+        if (r == 0)
+                r = http_reply_eof(&rd);
+        if (r == 1)
+                r = http_reply_take(&rd, out);
+        http_reply_free(&rd);
+        return r;
+}
+
+START_TEST(reader_any_split)
+{
+        static const char text[] = "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 401 \r\n"
+                                   "WWW-Authenticate: Basic realm=\"x\"\r\nTransfer-Encoding: chunked\r\n\r\n"
+                                   "3;a=b\r\nabc\r\n1\r\nd\r\n0\r\nT: 1\r\n\r\n";
+        size_t steps[] = { 0, 1, 2, 7, 64 };
+
+        for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+                struct http_reply h;
+                char err[256] = "";
+
+                ck_assert_msg(read_text(text, sizeof(text) - 1, steps[i], &h, err, sizeof(err)) == 0, "%s", err);
+                ck_assert_int_eq(h.status, 401);
+                ck_assert_str_eq(h.body, "abcd");
+                ck_assert_str_eq(h.schemes, "Basic");
+                free(h.body);
+                free(h.schemes);
+        }
+}
+END_TEST
+
+START_TEST(reader_big_feed)
+{
+        static char text[200 * 1024];
+        size_t n = (size_t)snprintf(text, sizeof(text), "HTTP/1.1 200 OK\r\nX: ");
+        struct http_reply h;
+        char err[256] = "";
+
+        /* one feed larger than the head's cap is refused as a long head */
+        memset(text + n, 'a', sizeof(text) - n);
+        ck_assert_int_eq(read_text(text, sizeof(text), 0, &h, err, sizeof(err)), -E2BIG);
+        ck_assert_msg(strstr(err, "head is larger than 64 KiB"), "%s", err);
+}
+END_TEST
+
+START_TEST(reader_keeps_outcome)
+{
+        static const char text[] = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nokEXTRA";
+        struct http_reply_reader rd;
+        struct http_reply h;
+        char err[256] = "";
+
+        http_reply_init(&rd, "peer", err, sizeof(err));
+        ck_assert_int_eq(http_reply_feed(&rd, text, 10), 0);
+        ck_assert_int_eq(http_reply_take(&rd, &h), -EINVAL);
+        ck_assert_int_eq(http_reply_feed(&rd, text + 10, sizeof(text) - 11), 1);
+        ck_assert_int_eq(http_reply_feed(&rd, "more", 4), 1);
+        ck_assert_int_eq(http_reply_eof(&rd), 1);
+        ck_assert_int_eq(http_reply_take(&rd, &h), 0);
+        ck_assert_str_eq(h.body, "ok");
+        http_reply_free(&rd);
+        free(h.body);
+        free(h.schemes);
+
+        http_reply_init(&rd, "192.0.2.1 port 80", err, sizeof(err));
+        ck_assert_int_eq(http_reply_eof(&rd), -EPROTO);
+        ck_assert_str_eq(err, "The server 192.0.2.1 port 80 closed the connection without replying.");
+        ck_assert_int_eq(http_reply_feed(&rd, text, sizeof(text) - 1), -EPROTO);
+        http_reply_free(&rd);
+}
+END_TEST
+
 Suite *cli_transport_suite(void)
 {
         Suite *s = suite_create("cli_transport");
@@ -875,6 +973,10 @@ Suite *cli_transport_suite(void)
         tcase_add_test(http, basic_request);
         tcase_add_test(http, ipv6);
         tcase_add_test(http, refused_before_connecting);
+        tcase_add_test(http, tls_alert_trickled);
+        tcase_add_test(http, reader_any_split);
+        tcase_add_test(http, reader_big_feed);
+        tcase_add_test(http, reader_keeps_outcome);
         suite_add_tcase(s, http);
 
         tcase_add_unchecked_fixture(tls, make_certs, remove_certs);
