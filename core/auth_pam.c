@@ -83,3 +83,49 @@ int auth_pam_account(const char *user, const char *rhost)
         pam_end(h, r);
         return r == PAM_SUCCESS ? 0 : -EACCES;
 }
+
+int auth_pam_session_open(const char *user, const char *rhost, void **ret)
+{
+        static struct conv_data none = { NULL };
+        struct pam_conv c = { conv, &none };
+        pam_handle_t *h = NULL;
+        int r;
+
+        *ret = NULL;
+        r = pam_start("winrmd", user, &c, &h);
+        if (r != PAM_SUCCESS)
+                return -EIO;
+        if (rhost && *rhost)
+                (void)pam_set_item(h, PAM_RHOST, rhost);
+        r = pam_acct_mgmt(h, PAM_SILENT);
+        if (r == PAM_SUCCESS)
+                r = pam_setcred(h, PAM_ESTABLISH_CRED | PAM_SILENT);
+        if (r == PAM_SUCCESS) {
+                r = pam_open_session(h, PAM_SILENT);
+                if (r != PAM_SUCCESS)
+                        (void)pam_setcred(h, PAM_DELETE_CRED | PAM_SILENT);
+        }
+        if (r != PAM_SUCCESS) {
+                pam_end(h, r);
+                return -EACCES;
+        }
+        *ret = h;
+        return 0;
+}
+
+char **auth_pam_env(void *session)
+{
+        return session ? pam_getenvlist(session) : NULL;
+}
+
+void auth_pam_session_close(void *session)
+{
+        pam_handle_t *h = session;
+        int r;
+
+        if (!h)
+                return;
+        r = pam_close_session(h, PAM_SILENT);
+        (void)pam_setcred(h, PAM_DELETE_CRED | PAM_SILENT);
+        pam_end(h, r);
+}

@@ -646,6 +646,11 @@ void conn_listener_closed(unsigned id)
         }
 }
 
+int conn_fd(const struct conn *c)
+{
+        return bufferevent_getfd(c->sock);
+}
+
 struct tls_conn *conn_tls(const struct conn *c)
 {
         return c->tls;

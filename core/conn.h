@@ -57,6 +57,8 @@ void conn_set_data(struct conn *c, void *data);
 void conn_set_authenticated(struct conn *c);
 /* What c keeps of the listener that accepted it. */
 const struct listen_info *conn_listener(const struct conn *c);
+/* The connection's socket (borrowed: for SO_PEERCRED checks elsewhere). */
+int conn_fd(const struct conn *c);
 /* The TLS session of an HTTPS connection (borrowed), else NULL. */
 struct tls_conn *conn_tls(const struct conn *c);
 /* The peer's address as text ("127.0.0.1", "::1"; the socket path for the

@@ -14,6 +14,7 @@
 #include "config.h"
 #include "host.h"
 #include "host_cert.h"
+#include "host_process.h"
 #include "host_record.h"
 #include "log.h"
 #include "pending.h"
@@ -364,6 +365,15 @@ static const winrmd_host table = {
         .record_error = hr_error,
         .certificate_count = hc_count,
         .certificate_field = hc_field,
+        .jobs_new = hp_jobs_new,
+        .spawn = hp_spawn,
+        .process_read = hp_read,
+        .process_write = hp_write,
+        .process_close_stdin = hp_close_stdin,
+        .process_signal = hp_signal,
+        .process_free = hp_process_free,
+        .jobs_free = hp_jobs_free,
+        .jobs_mechanism = hp_jobs_mechanism,
 };
 
 const winrmd_host *host_table(void)

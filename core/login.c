@@ -27,6 +27,7 @@
 #include "log.h"
 #include "login.h"
 #include "monitor.h"
+#include "monitor_link.h"
 #include "util.h"
 
 #define QUEUE_MAX 256
@@ -44,9 +45,7 @@ struct login {
         struct mon_auth msg;        /* what is sent; the password wiped after */
 };
 
-static int mon_fd = -1;
-static struct event *mon_ev;
-static void (*on_lost)(void);
+static bool linked;
 static struct login *queue, **queue_tail = &queue;
 static struct login *sent;
 static unsigned n_queued, n_sent;
@@ -93,8 +92,8 @@ static void pump(void)
         while (queue && n_sent < max) {
                 struct login *l = queue;
 
-                if (send(mon_fd, &l->msg, sizeof(l->msg), MSG_DONTWAIT | MSG_NOSIGNAL) < 0)
-                        return;         /* full: the next answer pumps again; gone: the read sees it */
+                if (monitor_link_send(&l->msg, sizeof(l->msg), NULL, 0) < 0)
+                        return;         /* full: the next answer pumps again; gone: the link says so */
                 wipe(l->msg.pass, sizeof(l->msg.pass));
                 queue = l->next;
                 if (!queue)
@@ -116,65 +115,42 @@ static void fail_all(struct login **list)
         }
 }
 
-static void monitor_lost(void)
+void login_monitor_lost(void)
 {
-        log_err("the privileged monitor is gone: password checks fail from now on");
-        event_free(mon_ev);
-        mon_ev = NULL;
-        close(mon_fd);
-        mon_fd = -1;
+        log_err("password checks fail from now on");
+        linked = false;
         fail_all(&sent);
         fail_all(&queue);
         queue_tail = &queue;
         n_sent = n_queued = 0;
-        if (on_lost)
-                on_lost();
 }
 
-static void answered(const struct mon_result *m)
+static void answered(const void *msg, size_t len, int *fds, int nfds)
 {
+        struct mon_result m;
+
+        for (int i = 0; i < nfds; i++)
+                close(fds[i]);
+        if (len != sizeof(m))
+                return;
+        memcpy(&m, msg, sizeof(m));
         for (struct login **p = &sent; *p; p = &(*p)->next) {
                 struct login *l = *p;
-                if (l->seq != m->seq)
+                if (l->seq != m.seq)
                         continue;
                 *p = l->next;
                 n_sent--;
-                tell(l, m->result, m->is_admin != 0);
+                tell(l, m.result, m.is_admin != 0);
                 login_free(l);
-                return;
-        }
-}
-
-static void on_monitor(evutil_socket_t fd, short what, void *arg)
-{
-        for (;;) {
-                struct mon_result m;
-                ssize_t n = recv(fd, &m, sizeof(m), MSG_DONTWAIT);
-
-                if (n < 0 && (errno == EAGAIN || errno == EINTR))
-                        break;
-                if (n <= 0) {
-                        monitor_lost();
-                        return;
-                }
-                if (n == (ssize_t)sizeof(m) && m.type == MON_AUTH_RESULT)
-                        answered(&m);
+                break;
         }
         pump();
 }
 
-int login_init(int fd, void (*lost)(void))
+int login_init(void)
 {
-        mon_ev = event_new(event_loop_base(), fd, EV_READ | EV_PERSIST, on_monitor, NULL);
-        if (!mon_ev || event_add(mon_ev, NULL) < 0) {
-                if (mon_ev)
-                        event_free(mon_ev);
-                mon_ev = NULL;
-                close(fd);
-                return -ENOMEM;
-        }
-        mon_fd = fd;
-        on_lost = lost;
+        monitor_link_on(MON_AUTH_RESULT, answered);
+        linked = true;
         return 0;
 }
 
@@ -191,12 +167,7 @@ void login_shutdown(void)
         }
         queue_tail = &queue;
         n_sent = n_queued = 0;
-        if (mon_ev)
-                event_free(mon_ev);
-        mon_ev = NULL;
-        if (mon_fd >= 0)
-                close(mon_fd);
-        mon_fd = -1;
+        linked = false;
 }
 
 /* A check of the same key and kind, queued or under way. */
@@ -218,7 +189,7 @@ int login_start(const char *user, const char *pass, const char *peer,
         unsigned char key[AUTH_DIGEST_LEN];
         struct login *l, *leader;
 
-        if (mon_fd < 0)
+        if (!linked)
                 return -EIO;
         auth_digest(user, pass ? pass : "", key);
         leader = same_check(key, type);

@@ -13,10 +13,11 @@ struct login;
  * -ETIMEDOUT (PAM failed or hung), -EAGAIN (the monitor is saturated). */
 typedef void (*login_done_fn)(void *arg, int result, bool is_admin);
 
-/* Connects the loop to the monitor's socket fd (taken over); lost() runs
- * if the monitor goes away (every check under way fails with -EIO). */
-int login_init(int monitor_fd, void (*lost)(void));
-/* Stops: pending checks are dropped without callbacks; the socket closes. */
+/* Takes the monitor's answers (monitor_link.c must be set up first). */
+int login_init(void);
+/* The monitor went away: every check under way fails with -EIO. */
+void login_monitor_lost(void);
+/* Stops: pending checks are dropped without callbacks. */
 void login_shutdown(void);
 /* Starts checking user/pass for a client at peer; done(arg, ...) runs
  * later from the loop, never from inside this call.  0 with *ret set (a

@@ -29,7 +29,9 @@
 #include "lman.h"
 #include "log.h"
 #include "login.h"
+#include "host_process.h"
 #include "monitor.h"
+#include "monitor_link.h"
 #include "notify.h"
 #include "plugin.h"
 #include "request.h"
@@ -207,6 +209,7 @@ static void on_certs_changed(void *arg)
  * service manager starts a whole daemon again. */
 static void on_monitor_lost(void)
 {
+        login_monitor_lost();
         exit_status = 1;
         event_base_loopexit(base, NULL);
 }
@@ -299,7 +302,8 @@ int main(int argc, char **argv)
         if (!base)
                 return 1;
         event_loop_set(base);
-        if (login_init(monitor_fd, on_monitor_lost) < 0 || async_init() < 0 || tls_init() < 0)
+        if (monitor_link_init(monitor_fd, on_monitor_lost) < 0 || login_init() < 0 || async_init() < 0 ||
+            tls_init() < 0)
                 return 1;
         conn_set_handler(&http_handler);
         config_set_watch(on_config_change, NULL);
@@ -331,13 +335,15 @@ int main(int argc, char **argv)
         listener_close_all();
         conn_close_all();
         certstore_close();
-        login_shutdown();       /* the monitor sees end of file and exits */
+        login_shutdown();
+        monitor_link_shutdown();        /* the monitor sees end of file and exits */
         (void)waitpid(monitor_pid, NULL, 0);
         enumctx_free_all();
         async_stop_pool();
         plugin_unload_all();
         async_shutdown();
         request_free_husks();
+        hp_shutdown();
         access_forget();
         event_free(sigterm);
         event_free(sigint);

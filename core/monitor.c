@@ -1,13 +1,14 @@
-/* monitor.c - the privileged monitor process.
+/* monitor.c - the privileged monitor process: its loop.
  *
- * It reads fixed-size requests from one SOCK_SEQPACKET socket and never
- * trusts them further than their type and size.  A password check runs in
- * a worker process of its own (PAM may sleep: pam_faildelay, network
- * back-ends), which sends its one result message on the same socket
- * (seqpacket messages are atomic) and exits; the monitor reaps workers,
- * answers for those that crashed, and kills those that take longer than
- * MONITOR_LOGIN_TIMEOUT_S.  It exits when the network process closes the
- * socket. */
+ * It reads one request at a time from a SOCK_SEQPACKET socket (with at most
+ * three descriptors) and never trusts one further than its type and size:
+ * password and account checks go to worker processes (monitor_login.c),
+ * process starts to holder processes (monitor_jobs.c, monitor_holder.c),
+ * and a control-socket connection's credentials are read here from the
+ * connection itself (monitor_users.c).  Children are reaped through a
+ * signalfd; once a second, late workers and jobs past their run time are
+ * killed.  It exits when the network process closes the socket, killing
+ * what it started. */
 #include "autoconfig.h"
 
 #include <errno.h>
@@ -23,108 +24,70 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "auth_pam.h"
 #include "monitor.h"
-#include "priv.h"
+#include "monitor_jobs.h"
+#include "monitor_login.h"
+#include "monitor_users.h"
+#include "monmsg.h"
 #include "util.h"
 
-#define MAX_WORKERS 64
+#define MSG_MAX (sizeof(struct mon_spawn) + MON_SPAWN_MAX)
 
-struct worker {
-        pid_t pid;
-        uint32_t seq;
-        time_t started;
-        bool killed;
-};
-
-static struct worker workers[MAX_WORKERS];
-static int n_workers;
-
-static void reply(int fd, uint32_t seq, int result, bool is_admin)
-{
-        struct mon_result m = { MON_AUTH_RESULT, seq, result, is_admin };
-
-        (void)send(fd, &m, sizeof(m), MSG_NOSIGNAL);
-}
-
-/* In the worker: one PAM check (a password, or an account alone), one
- * reply, exit. */
-static void __attribute__((noreturn)) check_login(int fd, struct mon_auth *a)
-{
-        bool admin = false;
-        int r;
-
-        a->user[sizeof(a->user) - 1] = '\0';
-        a->pass[sizeof(a->pass) - 1] = '\0';
-        a->rhost[sizeof(a->rhost) - 1] = '\0';
-        a->admin_groups[sizeof(a->admin_groups) - 1] = '\0';
-        r = a->type == MON_AUTH_ACCOUNT ? auth_pam_account(a->user, a->rhost)
-                                        : auth_pam_check(a->user, a->pass, a->rhost);
-        wipe(a->pass, sizeof(a->pass));
-        if (r == 0)
-                admin = priv_user_is_admin(a->user, a->admin_groups);
-        reply(fd, a->seq, r, admin);
-        _exit(0);
-}
-
-static void start_worker(int fd, struct mon_auth *a)
-{
-        sigset_t none;
-        pid_t pid;
-
-        if (n_workers >= MAX_WORKERS) {
-                reply(fd, a->seq, -EAGAIN, false);
-                return;
-        }
-        pid = fork();
-        if (pid < 0) {
-                reply(fd, a->seq, -EAGAIN, false);
-                return;
-        }
-        if (pid == 0) {
-                sigemptyset(&none);
-                sigprocmask(SIG_SETMASK, &none, NULL);
-                prctl(PR_SET_PDEATHSIG, SIGKILL);
-                check_login(fd, a);
-        }
-        workers[n_workers++] = (struct worker){ pid, a->seq, time(NULL), false };
-}
-
-/* Reaps finished workers; answers for those that did not answer. */
-static void reap(int fd)
+static void reap(int sock)
 {
         int status;
         pid_t pid;
 
-        while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
-                for (int i = 0; i < n_workers; i++) {
-                        if (workers[i].pid != pid)
-                                continue;
-                        if (workers[i].killed)
-                                reply(fd, workers[i].seq, -ETIMEDOUT, false);
-                        else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-                                reply(fd, workers[i].seq, -EIO, false);
-                        workers[i] = workers[--n_workers];
-                        break;
-                }
-        }
+        while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
+                if (!mon_login_reaped(sock, pid, status))
+                        (void)mon_jobs_reaped(sock, pid, status);
 }
 
-static void kill_late(void)
+/* One request: its type and exact size decide; descriptors are closed. */
+static void handle(int sock, char *buf, ssize_t n, int *fds, int nfds)
 {
-        time_t now = time(NULL);
+        struct mon_hdr h;
 
-        for (int i = 0; i < n_workers; i++) {
-                if (!workers[i].killed && now - workers[i].started >= MONITOR_LOGIN_TIMEOUT_S) {
-                        kill(workers[i].pid, SIGKILL);
-                        workers[i].killed = true;
-                }
+        if (n < (ssize_t)sizeof(h))
+                goto done;
+        memcpy(&h, buf, sizeof(h));
+        switch (h.type) {
+        case MON_AUTH_PASSWORD:
+        case MON_AUTH_ACCOUNT:
+                if (n == (ssize_t)sizeof(struct mon_auth))
+                        mon_login_start(sock, (struct mon_auth *)buf);
+                break;
+        case MON_PEER:
+                if (n == (ssize_t)sizeof(h) && nfds == 1)
+                        mon_users_peer(fds[0]);
+                break;
+        case MON_SPAWN:
+                mon_login_drain();      /* who authenticated, up to this message */
+                mon_jobs_spawn(sock, buf, (size_t)n);
+                break;
+        case MON_SIGNAL:
+                if (n == (ssize_t)sizeof(struct mon_signal))
+                        mon_jobs_signal((const struct mon_signal *)buf);
+                break;
+        case MON_JOBS_FREE:
+                if (n == (ssize_t)sizeof(struct mon_jobs_free))
+                        mon_jobs_free((const struct mon_jobs_free *)buf);
+                break;
+        default:
+                break;
         }
+done:
+        for (int i = 0; i < nfds; i++)
+                close(fds[i]);
+        wipe(buf, n > 0 ? (size_t)n : 0);
 }
 
 static void __attribute__((noreturn)) monitor_main(int fd)
 {
+        static char buf[MSG_MAX] __attribute__((aligned(8)));
+        struct mon_hello hello = { MON_HELLO, 0, "" };
         struct pollfd p[2];
+        time_t last_tick = 0;
         sigset_t chld;
         int sfd;
 
@@ -138,13 +101,13 @@ static void __attribute__((noreturn)) monitor_main(int fd)
         sigaddset(&chld, SIGCHLD);
         sigprocmask(SIG_BLOCK, &chld, NULL);
         sfd = signalfd(-1, &chld, SFD_CLOEXEC | SFD_NONBLOCK);
+        mon_login_init();
+        snprintf(hello.mechanism, sizeof(hello.mechanism), "%s", mon_jobs_init());
+        (void)monmsg_send(fd, &hello, sizeof(hello), NULL, 0, 0);
         p[0] = (struct pollfd){ .fd = fd, .events = POLLIN };
         p[1] = (struct pollfd){ .fd = sfd, .events = POLLIN };
         for (;;) {
-                union {
-                        struct mon_auth auth;
-                        uint32_t type;
-                } m;
+                int fds[MONMSG_MAX_FDS], nfds;
                 ssize_t n;
 
                 if (poll(p, sfd >= 0 ? 2 : 1, 1000) < 0 && errno != EINTR)
@@ -155,18 +118,23 @@ static void __attribute__((noreturn)) monitor_main(int fd)
                                 ;
                 }
                 reap(fd);
-                kill_late();
+                mon_login_drain();
+                if (time(NULL) != last_tick) {
+                        last_tick = time(NULL);
+                        mon_login_tick();
+                        mon_jobs_tick();
+                }
                 if (!(p[0].revents & (POLLIN | POLLHUP | POLLERR)))
                         continue;
-                n = recv(fd, &m, sizeof(m), MSG_DONTWAIT);
-                if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR))
+                n = monmsg_recv(fd, buf, sizeof(buf), fds, &nfds, MSG_DONTWAIT);
+                if (n == -EAGAIN || n == -EINTR || n == -EMSGSIZE)
+                        continue;
+                if (n <= 0)
                         break;          /* the network process is gone */
-                if (n == (ssize_t)sizeof(m.auth) && (m.type == MON_AUTH_PASSWORD || m.type == MON_AUTH_ACCOUNT))
-                        start_worker(fd, &m.auth);
-                wipe(&m, sizeof(m));
+                handle(fd, buf, n, fds, nfds);
         }
-        for (int i = 0; i < n_workers; i++)
-                kill(workers[i].pid, SIGKILL);
+        mon_login_stop();
+        mon_jobs_stop();
         _exit(0);
 }
 
@@ -177,6 +145,12 @@ int monitor_start(pid_t *ret_pid)
 
         if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
                 return -errno;
+        /* room for a whole MON_SPAWN in either direction (we are root here) */
+        for (int i = 0; i < 2; i++) {
+                int size = 1024 * 1024;
+                if (setsockopt(sv[i], SOL_SOCKET, SO_SNDBUFFORCE, &size, sizeof(size)) < 0)
+                        (void)setsockopt(sv[i], SOL_SOCKET, SO_SNDBUF, &size, sizeof(size));
+        }
         pid = fork();
         if (pid < 0) {
                 int r = -errno;

@@ -49,6 +49,9 @@ typedef struct winrmd_ctx winrmd_ctx;
 typedef struct winrmd_node winrmd_node;
 /* A timer made by timer_new(), opaque. */
 typedef struct winrmd_timer winrmd_timer;
+/* A set of processes sharing limits (a shell), and one process in it. */
+typedef struct winrmd_jobs winrmd_jobs;
+typedef struct winrmd_process winrmd_process;
 
 /* Results of callbacks.  Values are appended, never renumbered. */
 typedef enum {
@@ -159,6 +162,46 @@ typedef struct winrmd_setting {
 
 /* Log levels for winrmd_host.log(). */
 enum { WINRMD_LOG_ERR = 3, WINRMD_LOG_WARNING = 4, WINRMD_LOG_INFO = 6, WINRMD_LOG_DEBUG = 7 };
+
+/* Limits of a winrmd_jobs, enforced on the whole process tree by the
+ * kernel (a systemd scope, else a cgroup, else rlimits: the log says
+ * which).  0 means no limit.  (Added in: 1.) */
+typedef struct winrmd_limits {
+        uint32_t size;                /* sizeof(winrmd_limits) */
+        uint64_t max_memory_bytes;    /* MaxMemoryPerShellMB */
+        uint32_t max_processes;       /* MaxProcessesPerShell */
+        uint64_t max_run_time_ms;     /* MaxShellRunTime: the tree is killed after it */
+} winrmd_limits;
+
+/* How to start a process (strings copied).  (Added in: 1.) */
+typedef struct winrmd_spawn {
+        uint32_t size;                /* sizeof(winrmd_spawn) */
+        const char *const *argv;      /* argv[0] an absolute path; NULL-terminated */
+        const char *const *env;       /* "NAME=value" added to the clean environment
+                                       * (HOME USER LOGNAME SHELL PATH LANG); may be NULL */
+        const char *cwd;              /* NULL: the user's home */
+} winrmd_spawn;
+
+/* What the host tells a provider about a process it started (called on
+ * the loop; arg is the spawn's).  (Added in: 1.) */
+typedef struct winrmd_process_events {
+        /* Stream 1 (stdout) or 2 (stderr) has bytes or reached its end:
+         * process_read() until it returns -EAGAIN; not called again for
+         * that stream before then (so a provider that stops reading makes
+         * the process wait on its pipe: back-pressure). */
+        void (*readable)(void *arg, int stream);
+        /* stdin takes bytes again after process_write() returned -EAGAIN. */
+        void (*writable)(void *arg);
+        /* The process ended: its exit code, or 128 + the signal that ended
+         * it.  Output may still be read after this. */
+        void (*exited)(void *arg, int status);
+        /* spawn() answers at once; the process starts off the loop (PAM,
+         * fork, exec).  err 0: it runs, the other callbacks follow; else it
+         * did not start (-ENOENT: the working directory, -EACCES: PAM
+         * refused the account, -EAGAIN: a limit, -ENOEXEC: argv[0] cannot
+         * be run, -errno) and nothing else comes: process_free() it. */
+        void (*started)(void *arg, int err);
+} winrmd_process_events;
 
 struct winrmd_provider;
 
@@ -318,6 +361,41 @@ typedef struct winrmd_host {
          * for server authentication, a key usage that allows it),
          * "not_before" and "not_after" (xs:dateTime, UTC). */
         const char *(*certificate_field)(const winrmd_ctx *ctx, size_t i, const char *name);
+
+        /* --- processes run as the request's user --- */
+        /* A new set of processes for the user who authenticated ctx, with
+         * limits l (copied; NULL: none): 0 with *ret, -EPERM (the request's
+         * user may not run processes here), -EAGAIN (too many), -errno.
+         * Free with jobs_free(), which kills every process left in it. */
+        int (*jobs_new)(winrmd_ctx *ctx, const winrmd_limits *l, winrmd_jobs **ret);
+        /* Starts s in j as j's user (its uid, gid and groups, a PAM account
+         * check and session, a clean environment), with pipes for stdin,
+         * stdout and stderr; ev(arg) reports on it, started() first.  0
+         * with *ret, or -E2BIG (argv, env and cwd over 128 KiB), -EIO (no
+         * monitor), -errno.  The process is the provider's until
+         * process_free(). */
+        int (*spawn)(winrmd_jobs *j, const winrmd_spawn *s, const winrmd_process_events *ev, void *arg,
+                     winrmd_process **ret);
+        /* Reads up to len bytes of stream 1 or 2: the count, 0 at its end,
+         * -EAGAIN when none now (readable() comes when there is). */
+        long (*process_read)(winrmd_process *p, int stream, void *buf, size_t len);
+        /* Writes to stdin: the count taken, -EAGAIN (writable() comes
+         * later), -EPIPE when it is closed. */
+        long (*process_write)(winrmd_process *p, const void *buf, size_t len);
+        /* Closes stdin (the process sees end of file). */
+        void (*process_close_stdin)(winrmd_process *p);
+        /* Sends sig (SIGINT, SIGQUIT, SIGTERM, SIGKILL) to the process's
+         * whole group. */
+        void (*process_signal)(winrmd_process *p, int sig);
+        /* Forgets p: no more callbacks; a process still running is killed
+         * with its group. */
+        void (*process_free)(winrmd_process *p);
+        /* Kills every process of j and frees j with every process of it
+         * not yet freed (their handles are gone: no more callbacks). */
+        void (*jobs_free)(winrmd_jobs *j);
+        /* How j's limits are enforced: "systemd scope", "cgroup v2",
+         * "cgroup v1", "rlimits" (borrowed, static). */
+        const char *(*jobs_mechanism)(const winrmd_jobs *j);
 } winrmd_host;
 
 /* True when the host table h has member m (tables only grow at the end). */

@@ -217,13 +217,18 @@ class Daemon:
 
     def _write_accounts(self):
         pam, nss, matrix = wrappers()
+        # root is there too (a password nobody knows): PAM's account checks
+        # accept it, as pam_unix does, when root runs a process
         passdb = self._write("passdb", "".join(
-            "%s:%s:winrmd\n" % (u, pw) for u, _, pw, _ in USERS))
+            "%s:%s:winrmd\n" % (u, pw) for u, _, pw, _ in USERS) + "root:%s:winrmd\n" % uuid.uuid4().hex)
         os.mkdir(os.path.join(self.tmp, "pam.d"))
         self._write("pam.d/winrmd", self.pam_auth_first +
                     "auth required %s passdb=%s\n"
-                    "account required %s passdb=%s\n" % (matrix, passdb, matrix, passdb))
-        passwd = "root:x:0:0:root:/root:/bin/sh\n" + "".join(
+                    "account required %s passdb=%s\n"
+                    "session required %s passdb=%s\n" % (matrix, passdb, matrix, passdb, matrix, passdb))
+        # "locked" exists for NSS but PAM (pam_matrix) does not know it: an
+        # account PAM's account checks refuse
+        passwd = "root:x:0:0:root:/root:/bin/sh\nlocked:x:41009:41009:locked:/nonexistent:/bin/false\n" + "".join(
             "%s:x:%d:%d:test user:/nonexistent:/bin/false\n" % (u, uid, uid)
             for u, uid, _, _ in USERS)
         group = "root:x:0:\n" + "".join("%s:x:%d:\n" % (u, uid) for u, uid, _, _ in USERS)

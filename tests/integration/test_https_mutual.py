@@ -153,13 +153,13 @@ class ClientCertificateTest(MutualCase):
         self.assertStillServing()
 
     def test_an_account_pam_refuses(self):
-        """root exists (NSS) but PAM's account management (pam_matrix here,
-        which knows only the test accounts) refuses it: a certificate does
-        not bypass account checks."""
-        self.assertSoap(self.map("alice@fabrikam.test", "root"))
+        """"locked" exists (NSS) but PAM's account management (pam_matrix
+        here, which does not know it) refuses it: a certificate does not
+        bypass account checks."""
+        self.assertSoap(self.map("alice@fabrikam.test", "locked"))
         resp = self.with_cert(self.alice)
         self.assertEqual(resp.status, 401, resp)
-        self.assertIn("account \"root\" refused by PAM", self.daemon.stderr())
+        self.assertIn("account \"locked\" refused by PAM", self.daemon.stderr())
 
     def test_mapping_for_some_uris_only(self):
         self.assertSoap(self.map("alice@fabrikam.test", ADMIN_USER, uri="http://schemas.microsoft.com/wbem/wsman/1/*"))

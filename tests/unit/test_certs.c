@@ -81,7 +81,7 @@ START_TEST(store_indexes_and_checks)
 {
         const struct cert_info *web, *client, *old, *bare;
         char why[512];
-        time_t now = time(NULL);
+        time_t now;
 
         make_cert("web", "cn = \"host.example.test\"\ndns_name = \"host.example.test\"\n"
                   "dns_name = \"localhost\"\nip_address = \"127.0.0.1\"\nexpiration_days = 30\n" SERVER, 0600);
@@ -91,6 +91,7 @@ START_TEST(store_indexes_and_checks)
         make_cert("bare", "cn = \"bare\"\nexpiration_days = 30\n", 0600);   /* no EKU, no usage */
         make_cert("loose", "cn = \"loose.example.test\"\nexpiration_days = 30\n" SERVER, 0640);
         ck_assert_int_eq(certstore_open(dir, NULL, NULL), 0);
+        now = time(NULL);                                       /* after the certificates were made */
 
         ck_assert_uint_eq(certstore_count(), 4);              /* loose refused */
         ck_assert_ptr_null(by_name("loose"));
