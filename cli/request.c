@@ -188,6 +188,22 @@ static void message_id(char out[42])
         uuid_unparse_upper(u, out + 5);
 }
 
+/* <w:ITEMSet><w:ITEM Name="NAME">VALUE</w:ITEM>...</w:ITEMSet>, when n > 0. */
+static void add_named(struct str *s, const char *item, const struct cli_pair *pairs, size_t n)
+{
+        if (!n)
+                return;
+        addf(s, "<w:%sSet>", item);
+        for (size_t i = 0; i < n; i++) {
+                addf(s, "<w:%s Name=\"", item);
+                add_esc(s, pairs[i].name);
+                adds(s, "\">");
+                add_esc(s, pairs[i].value);
+                addf(s, "</w:%s>", item);
+        }
+        addf(s, "</w:%sSet>", item);
+}
+
 static void head(struct str *s, const char *action, const struct req_head *h)
 {
         char mid[42];
@@ -208,17 +224,8 @@ static void head(struct str *s, const char *action, const struct req_head *h)
         addf(s, "<a:MessageID>%s</a:MessageID>", mid);
         adds(s, "<w:Locale xml:lang=\"en-US\" s:mustUnderstand=\"false\"/>");
         addf(s, "<w:OperationTimeout>PT%ld.%03ldS</w:OperationTimeout>", t / 1000, t % 1000);
-        if (h->n_selectors) {
-                adds(s, "<w:SelectorSet>");
-                for (size_t i = 0; i < h->n_selectors; i++) {
-                        adds(s, "<w:Selector Name=\"");
-                        add_esc(s, h->selectors[i].name);
-                        adds(s, "\">");
-                        add_esc(s, h->selectors[i].value);
-                        adds(s, "</w:Selector>");
-                }
-                adds(s, "</w:SelectorSet>");
-        }
+        add_named(s, "Selector", h->selectors, h->n_selectors);
+        add_named(s, "Option", h->options, h->n_options);
         if (h->fragment) {
                 adds(s, "<w:FragmentTransfer s:mustUnderstand=\"true\"");
                 if (h->dialect) {

@@ -30,6 +30,8 @@ struct req_head {
         long timeout_ms;            /* OperationTimeout */
         const char *fragment;       /* -fragment:, or NULL */
         const char *dialect;        /* -dialect: of the fragment, or NULL */
+        const struct cli_pair *options;     /* w:OptionSet (the shell's WINRS_...), or none */
+        size_t n_options;
 };
 
 /* A whole envelope for action with body (an XML fragment, may be "").  New

@@ -26,6 +26,7 @@ Suite *config_listeners_suite(void);
 Suite *certs_suite(void);
 Suite *cli_output_suite(void);
 Suite *cli_transport_suite(void);
+Suite *winrs_suite(void);
 
 /* The source tree: $WINRMD_SRCDIR (set by make check), else the configure-time
  * path.  Borrowed. */
