@@ -9,12 +9,14 @@
  * target and options are read-only.  Signals are blocked in every thread:
  * the main thread takes them with sigwait().
  *
- * The reader blocks in read() with cancellation enabled there only, so
- * that the end of the session can cancel it at once, and never in the
- * middle of a request. */
+ * The reader waits in poll() on standard input and a wake pipe, so that
+ * the end of the session stops it at once (a byte on the pipe), and never
+ * in the middle of a request.  No thread is ever cancelled: unwinding a
+ * cancelled thread's stack is what sanitizers and some libcs get wrong. */
 #include "autoconfig.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <poll.h>
 #include <signal.h>
@@ -226,15 +228,22 @@ static int send_input(struct winrs_session *s, const char *buf, size_t n)
         return rc == 0 ? 0 : -1;
 }
 
-/* Waits until fd 0 is readable (a non-blocking standard input). */
-static void wait_input(void)
+/* Waits until fd 0 is readable or the session ends: false when it ends. */
+static bool wait_input(struct winrs_session *s)
 {
-        struct pollfd p = { .fd = STDIN_FILENO, .events = POLLIN };
-        int old;
+        struct pollfd p[2] = {
+                { .fd = STDIN_FILENO, .events = POLLIN },
+                { .fd = s->wake[0], .events = POLLIN },
+        };
 
-        pthread_setcancelstate(PTHREAD_CANCEL_ENABLE, &old);
-        (void)poll(&p, 1, -1);
-        pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &old);
+        for (;;) {
+                if (poll(p, 2, -1) < 0 && errno != EINTR)
+                        return false;
+                if (p[1].revents)
+                        return false;
+                if (p[0].revents)
+                        return true;
+        }
 }
 
 /* The reader: a Send per read(), until the end of the input. */
@@ -243,19 +252,13 @@ static void *reader_main(void *arg)
         struct winrs_session *s = arg;
         char buf[WINRS_SEND_CHUNK];
         ssize_t n;
-        int old;
 
-        pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &old);
         for (;;) {
-                pthread_setcancelstate(PTHREAD_CANCEL_ENABLE, &old);
+                if (!wait_input(s))
+                        break;
                 n = read(STDIN_FILENO, buf, sizeof(buf));
-                pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &old);
-                if (n < 0 && errno == EINTR)
+                if (n < 0 && (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK))
                         continue;
-                if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-                        wait_input();
-                        continue;
-                }
                 if (n < 0)
                         n = 0;          /* an unreadable input (closed, a directory) ends it */
                 if (send_input(s, buf, (size_t)n) < 0 || n == 0)
@@ -423,6 +426,10 @@ int winrs_session_start(struct winrs_session *s, const struct target *t, const s
         s->t = t;
         s->o = o;
         s->main_tid = pthread_self();
+        if (pipe2(s->wake, O_CLOEXEC | O_NONBLOCK) < 0) {
+                fprintf(stderr, "winrs: cannot make a pipe: %s\n", strerror(errno));
+                return -1;
+        }
         pthread_mutex_init(&s->lock, NULL);
         r = pthread_create(&s->worker.tid, NULL, worker_main, s);
         if (r != 0) {
@@ -506,7 +513,7 @@ bool winrs_session_end(struct winrs_session *s, bool quiet)
         memcpy(command, s->command_id, WINRS_ID_MAX);
         pthread_mutex_unlock(&s->lock);
         if (reader)
-                pthread_cancel(s->reader.tid);
+                (void)!write(s->wake[1], "", 1);
         if (command[0])
                 end_call(s, WINRS_SIGNAL, shell, winrs_signal_body(command, WINRS_SIGNAL_TERMINATE),
                          "ending the command", quiet);
@@ -522,7 +529,10 @@ bool winrs_session_end(struct winrs_session *s, bool quiet)
         joined = join_by(&s->worker, &deadline);
         joined = join_by(&s->reader, &deadline) && joined;
         joined = join_by(&s->interrupter, &deadline) && joined;
-        if (joined)
+        if (joined) {
                 pthread_mutex_destroy(&s->lock);
+                close(s->wake[0]);
+                close(s->wake[1]);
+        }
         return joined;
 }

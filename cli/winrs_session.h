@@ -30,6 +30,7 @@ struct winrs_session {
         const struct target *t;             /* borrowed, read-only */
         const struct winrs_opts *o;         /* borrowed, read-only */
         pthread_t main_tid;                 /* woken with SIGUSR1 when the worker ends */
+        int wake[2];                        /* a byte on wake[1] stops the reader */
         pthread_mutex_t lock;               /* guards what follows */
         char shell_id[WINRS_ID_MAX];        /* "" until Create answered */
         char command_id[WINRS_ID_MAX];      /* "" until Command answered */
