@@ -26,6 +26,7 @@
 #include "cgroup.h"
 
 static enum cg_mechanism mech = CG_RLIMITS;
+static pid_t cg_monitor_pid;                /* the monitor: jobs are named after it */
 static char v2_base[PATH_MAX];              /* the monitor's v2 cgroup */
 static char v1_mem[PATH_MAX], v1_pids[PATH_MAX]; /* .../winrmd-jobs */
 
@@ -151,6 +152,7 @@ static bool v1_setup_one(const char *ctrl, char *out, size_t len)
 
 enum cg_mechanism cg_init(void)
 {
+        cg_monitor_pid = getpid();
         if (v2_setup())
                 mech = CG_V2;
         else if (v1_setup_one("memory", v1_mem, sizeof(v1_mem)) && v1_setup_one("pids", v1_pids, sizeof(v1_pids)))
@@ -167,9 +169,11 @@ const char *cg_name(void)
 
 /* --- jobs ------------------------------------------------------------------------- */
 
+/* A job's folder: the monitor's pid in its name, since daemons running side
+ * by side share a cgroup (their job numbers all start at 1). */
 static void job_dir(const char *base, uint32_t job, char *out, size_t len)
 {
-        snprintf(out, len, "%s/job-%u", base, (unsigned)job);
+        snprintf(out, len, "%s/job-%d-%u", base, (int)cg_monitor_pid, (unsigned)job);
 }
 
 static int set_limit(const char *dir, const char *file, uint64_t value, bool zero_is_max)
@@ -223,9 +227,11 @@ int cg_create(uint32_t job, uint64_t max_memory, uint32_t max_processes)
 
 static int join(const char *base, uint32_t job)
 {
-        char path[PATH_MAX + 64], pid[32];
+        char dir[PATH_MAX + 32], path[PATH_MAX + 64], pid[32];
 
-        snprintf(path, sizeof(path), "%s/job-%u/cgroup.procs", base, (unsigned)job);
+        /* in the command's process: cg_monitor_pid came with the fork */
+        job_dir(base, job, dir, sizeof(dir));
+        snprintf(path, sizeof(path), "%s/cgroup.procs", dir);
         snprintf(pid, sizeof(pid), "%d", (int)getpid());
         return write_file(path, pid);
 }

@@ -145,6 +145,12 @@ static void write_legacy(struct writer *w, const struct fault_row *r, const char
 
 int fault_write(struct writer *w, enum fault_id id, const char *message, bool legacy, const char *machine)
 {
+        return fault_write_code(w, id, message, legacy, machine, 0);
+}
+
+int fault_write_code(struct writer *w, enum fault_id id, const char *message, bool legacy, const char *machine,
+                     uint32_t code)
+{
         const struct fault_row *r = fault_row(id);
         const char *msg = message ? message : r->reason;
         char value[128], num[16];
@@ -182,7 +188,7 @@ int fault_write(struct writer *w, enum fault_id id, const char *message, bool le
         if (legacy) {
                 write_legacy(w, r, msg, machine);
         } else {
-                snprintf(num, sizeof(num), "%u", (unsigned)r->wsman_code);
+                snprintf(num, sizeof(num), "%u", (unsigned)(code ? code : r->wsman_code));
                 writer_begin(w, NS_WSMFAULT, "f:WSManFault");
                 writer_attr(w, "Code", num);
                 writer_attr(w, "Machine", machine);

@@ -63,6 +63,10 @@ const char *fault_action(enum fault_id id);
  * WSManFault shape; message NULL uses the row's text.  0 or -errno. */
 int fault_write(struct writer *w, enum fault_id id, const char *message, bool legacy,
                 const char *machine);
+/* The same with today's WSManFault Code set to code instead of the row's
+ * (0: the row's; the seed's shape keeps its own codes). */
+int fault_write_code(struct writer *w, enum fault_id id, const char *message, bool legacy,
+                     const char *machine, uint32_t code);
 /* The machine name written in faults (hostname, cached). */
 const char *fault_machine(void);
 

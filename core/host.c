@@ -13,6 +13,7 @@
 #include "async.h"
 #include "config.h"
 #include "host.h"
+#include "conn.h"
 #include "host_cert.h"
 #include "host_process.h"
 #include "host_record.h"
@@ -227,6 +228,7 @@ static winrmd_status h_fault(winrmd_ctx *c, winrmd_status st, const char *messag
                 return st;
         c->st.has_fault = true;
         c->st.fault = fault_from_status(st);
+        c->st.fault_code = 0;
         free(c->st.fault_msg);
         c->st.fault_msg = NULL;
         if (message && writer_valid_text(message, strlen(message)))
@@ -312,6 +314,24 @@ static const char *h_resource_sddl(const winrmd_ctx *c, const char *uri)
         return r ? access_resource_sddl(r, LIVE(c) ? c->st.txn : NULL) : NULL;
 }
 
+static winrmd_status h_fault_code(winrmd_ctx *c, winrmd_status st, uint32_t code, const char *message)
+{
+        h_fault(c, st, message);
+        if (LIVE(c))
+                c->st.fault_code = code;
+        return st;
+}
+
+static size_t h_reply_limit(const winrmd_ctx *c)
+{
+        return LIVE(c) ? request_reply_limit(c) : 0;
+}
+
+static const char *h_peer_address(const winrmd_ctx *c)
+{
+        return LIVE(c) && c->in.conn ? conn_peer(c->in.conn) : "";
+}
+
 static const winrmd_host table = {
         .size = sizeof(winrmd_host),
         .resource_uri = h_resource_uri,
@@ -374,6 +394,9 @@ static const winrmd_host table = {
         .process_free = hp_process_free,
         .jobs_free = hp_jobs_free,
         .jobs_mechanism = hp_jobs_mechanism,
+        .fault_code = h_fault_code,
+        .reply_limit = h_reply_limit,
+        .peer_address = h_peer_address,
 };
 
 const winrmd_host *host_table(void)

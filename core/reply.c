@@ -234,7 +234,7 @@ void request_send_fault(struct winrmd_ctx *ctx, enum fault_id id, const char *me
                 return;
         }
         w->trusted = true;
-        if (fault_write(w, id, message, ctx->in.legacy, fault_machine()) < 0) {
+        if (fault_write_code(w, id, message, ctx->in.legacy, fault_machine(), ctx->st.fault_code) < 0) {
                 log_err("a fault reply could not be written: %s", w->error[0] ? w->error : "out of memory");
                 request_send_http(ctx, 500, "Internal Server Error", NULL);
                 return;

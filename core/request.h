@@ -82,6 +82,7 @@ struct op_state {
         size_t n_created;
         bool has_fault;              /* a provider recorded a fault */
         enum fault_id fault;
+        uint32_t fault_code;         /* today's WSManFault Code, 0: the row's */
         char *fault_msg;
         bool pending;                /* a provider answers later */
         bool counted;                /* in request_tcp_active() */

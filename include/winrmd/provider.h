@@ -396,6 +396,19 @@ typedef struct winrmd_host {
         /* How j's limits are enforced: "systemd scope", "cgroup v2",
          * "cgroup v1", "rlimits" (borrowed, static). */
         const char *(*jobs_mechanism)(const winrmd_jobs *j);
+
+        /* --- the reply --- */
+        /* fault() with today's WSManFault Code set to code (WinRM's
+         * numbers, such as 2150859173 for too many shells); the seed's
+         * 2005/06 shape keeps its own codes. */
+        winrmd_status (*fault_code)(winrmd_ctx *ctx, winrmd_status st, uint32_t code, const char *message);
+        /* The most bytes this request's whole reply may take
+         * (MaxEnvelopeSizekb, or the client's MaxEnvelopeSize if smaller):
+         * a provider that sends data in pieces sizes them under it. */
+        size_t (*reply_limit)(const winrmd_ctx *ctx);
+        /* The client's address ("192.0.2.7", "::1"; "local" on the control
+         * socket), borrowed. */
+        const char *(*peer_address)(const winrmd_ctx *ctx);
 } winrmd_host;
 
 /* True when the host table h has member m (tables only grow at the end). */
