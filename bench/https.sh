@@ -30,6 +30,8 @@
 #                     configured and built there if it holds no winrmd
 #   REBUILD=1         run make in WINRMD_BUILD first even if winrmd exists
 #   KEEP_TMP=1        keep the temporary folder   KEEP_LOG=1  print winrmd's log
+#   WINRMD_USER=winrmd  the --user of winrmd's network process (an account of
+#                     the bench's own NSS files); root: no privilege separation
 # Needs: what run.sh needs, and certtool (gnutls-bin), openssl, nginx
 # (nginx-light). Only 127.0.0.1 is used; everything is written under one
 # temporary folder, removed on exit with every process this script started.
@@ -218,11 +220,17 @@ EOF
 cat >"$acct/passwd" <<EOF
 root:x:0:0:root:/root:/bin/sh
 bench:x:42001:42001:winrmd bench:/nonexistent:/bin/false
+winrmd:x:42050:42050:winrmd service:/nonexistent:/usr/sbin/nologin
 EOF
 cat >"$acct/group" <<EOF
 root:x:0:
 bench:x:42001:
+winrmd:x:42050:
 EOF
+# winrmd's network process runs as --user (winrmd, one of these accounts)
+# and must reach its state and these files
+winrmd_user=${WINRMD_USER:-winrmd}
+chmod 0711 "$tmp"
 
 # The certificate both servers serve: self-signed, for localhost and 127.0.0.1.
 state=$tmp/state
@@ -273,7 +281,7 @@ EOF
                 NSS_WRAPPER_PASSWD="$acct/passwd" NSS_WRAPPER_GROUP="$acct/group" \
                 NOTIFY_SOCKET= LISTEN_FDS= LISTEN_PID= \
                 "$build/winrmd" --foreground --state-dir "$state" --plugin-dir "$build/providers" \
-                --listen 127.0.0.1:0 </dev/null >"$tmp/winrmd.log" 2>&1 &
+                --user "$winrmd_user" --listen 127.0.0.1:0 </dev/null >"$tmp/winrmd.log" 2>&1 &
         winrmd_pid=$!
         n=0
         bound=

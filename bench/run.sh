@@ -20,6 +20,8 @@
 #                     configured and built there if it holds no winrmd
 #   REBUILD=1         run make in WINRMD_BUILD first even if winrmd exists
 #   KEEP_LOG=1        print winrmd's stderr at the end
+#   WINRMD_USER=winrmd  the --user of winrmd's network process (an account of
+#                     the bench's own NSS files); root: no privilege separation
 # Needs: cc, make, pkg-config, libevent-dev, curl, wrk, dpkg, /usr/bin/python3,
 # libpam-wrapper, libnss-wrapper. Only 127.0.0.1 is used; everything is
 # written under one temporary folder, removed on exit with every process.
@@ -215,11 +217,17 @@ EOF
 cat >"$acct/passwd" <<EOF
 root:x:0:0:root:/root:/bin/sh
 bench:x:42001:42001:winrmd bench:/nonexistent:/bin/false
+winrmd:x:42050:42050:winrmd service:/nonexistent:/usr/sbin/nologin
 EOF
 cat >"$acct/group" <<EOF
 root:x:0:
 bench:x:42001:
+winrmd:x:42050:
 EOF
+# winrmd's network process runs as --user (winrmd, one of these accounts)
+# and must reach its state and these files
+winrmd_user=${WINRMD_USER:-winrmd}
+chmod 0711 "$tmp"
 
 state=$tmp/state
 mkdir -m 700 "$state"
@@ -246,7 +254,7 @@ env LD_PRELOAD="$pam_wrapper $nss_wrapper" PAM_WRAPPER=1 \
         NSS_WRAPPER_PASSWD="$acct/passwd" NSS_WRAPPER_GROUP="$acct/group" \
         NOTIFY_SOCKET= LISTEN_FDS= LISTEN_PID= \
         "$build/winrmd" --foreground --state-dir "$state" \
-        --plugin-dir "$build/providers" --listen 127.0.0.1:0 \
+        --plugin-dir "$build/providers" --user "$winrmd_user" --listen 127.0.0.1:0 \
         </dev/null >"$tmp/winrmd.log" 2>&1 &
 winrmd_pid=$!
 # port 0: the kernel picks a free port, winrmd logs it

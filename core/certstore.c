@@ -1,10 +1,13 @@
 /* certstore.c - the certificate store (see certstore.h).
  *
  * A pair NAME.pem + NAME.key is loaded only when the key file is a regular
- * file that nobody but its owner may read or write, owned by root or by
- * the daemon's user, and the key matches the leaf; anything else is
- * refused with a log line naming the file, and the rest of the store
- * still loads.  A reread builds a whole new index and swaps it in; the
+ * file that nobody but its owner may read or write, owned by root, and the
+ * key matches the leaf; anything else is refused with a log line naming
+ * the file, and the rest of the store still loads.  Once the network
+ * process has dropped root, it reads only NAME.pem: the privileged monitor
+ * reads and checks NAME.key (priv_key_check()) and keeps it, and the
+ * credentials sign through it.  A daemon that kept root (and the unit
+ * tests) reads the key here, and also accepts one owned by its own user.  A reread builds a whole new index and swaps it in; the
  * credentials of the old one live on in the listeners and sessions that
  * hold them.  File names starting with '.' are ignored, so that a writer
  * can prepare a file under a hidden name and rename it into place. */
@@ -30,6 +33,7 @@
 #include "config.h"
 #include "event.h"
 #include "log.h"
+#include "priv.h"
 #include "tls.h"
 #include "util.h"
 
@@ -272,13 +276,59 @@ static void entry_free(struct entry *e)
         free(e);
 }
 
+/* The key in this process: DIR/NAME.key read and checked here. */
+static const char *local_creds(struct entry *e, const char *dir, const char *pem, size_t pem_len, const char *ca,
+                               size_t ca_len, char *why, size_t why_len)
+{
+        char path[PATH_MAX + 256];
+        size_t key_len = 0;
+        struct stat kst;
+        const char *problem;
+        char *key;
+
+        snprintf(path, sizeof(path), "%s/%s.key", dir, e->info.name);
+        key = read_file(path, MAX_KEY, &key_len, &kst);
+        if (!key) {
+                snprintf(why, why_len, "%s.key: %s", e->info.name, errno == ENOENT ? "no private key" : strerror(errno));
+                return why;
+        }
+        problem = key_file_problem(&kst);
+        if (!problem) {
+                struct tls_key k = { .pem = key, .pem_len = key_len };
+                e->creds = tls_creds_new(pem, pem_len, &k, ca, ca_len, why, why_len);
+                if (!e->creds)
+                        problem = why;
+        }
+        wipe(key, key_len);
+        free(key);
+        return problem;
+}
+
+/* The key in the monitor, which checks it against the leaf it reads. */
+static const char *remote_creds(struct entry *e, const char *pem, size_t pem_len, const char *ca, size_t ca_len,
+                                char *why, size_t why_len)
+{
+        unsigned char md[20];
+        size_t n = sizeof(md);
+        struct tls_key k = { .name = e->info.name, .thumbprint = md };
+
+        if (gnutls_x509_crt_get_fingerprint(e->leaf, GNUTLS_DIG_SHA1, md, &n) < 0 || n != sizeof(md)) {
+                snprintf(why, why_len, "no SHA-1 thumbprint");
+                return why;
+        }
+        if (priv_key_check(e->info.name, md, why, why_len) < 0)
+                return why;
+        e->creds = tls_creds_new(pem, pem_len, &k, ca, ca_len, why, why_len);
+        return e->creds ? NULL : why;
+}
+
 /* Loads DIR/NAME.pem with DIR/NAME.key; NULL (logged) when unusable. */
 static struct entry *load_pair(const char *dir, const char *pem_name, const char *ca, size_t ca_len)
 {
         char path[PATH_MAX + 256], why[256];
-        size_t stem = strlen(pem_name) - 4, pem_len = 0, key_len = 0;
-        struct stat pst, kst;
-        char *pem = NULL, *key = NULL;
+        size_t stem = strlen(pem_name) - 4, pem_len = 0;
+        struct stat pst;
+        char *pem = NULL;
         struct entry *e = calloc(1, sizeof(*e));
         gnutls_datum_t d;
         const char *problem = NULL;
@@ -289,37 +339,24 @@ static struct entry *load_pair(const char *dir, const char *pem_name, const char
         snprintf(path, sizeof(path), "%s/%s", dir, pem_name);
         pem = read_file(path, MAX_PEM, &pem_len, &pst);
         if (!pem) {
-                snprintf(why, sizeof(why), "%s", strerror(errno));
+                snprintf(why, sizeof(why), "%s%s", strerror(errno), errno == EACCES ?
+                         " (the daemon's user must be able to read the certificate: chmod 644)" : "");
                 problem = why;
                 goto out;
         }
-        snprintf(path, sizeof(path), "%s/%s.key", dir, e->info.name);
-        key = read_file(path, MAX_KEY, &key_len, &kst);
-        if (!key) {
-                snprintf(why, sizeof(why), "%s.key: %s", e->info.name, errno == ENOENT ? "no private key" : strerror(errno));
-                problem = why;
-                goto out;
-        }
-        problem = key_file_problem(&kst);
-        if (problem)
-                goto out;
         d.data = (unsigned char *)pem;
         d.size = (unsigned)pem_len;
         if (gnutls_x509_crt_init(&e->leaf) < 0 || gnutls_x509_crt_import(e->leaf, &d, GNUTLS_X509_FMT_PEM) < 0) {
                 problem = "the certificate does not parse (PEM, the leaf first)";
                 goto out;
         }
-        e->creds = tls_creds_new(pem, pem_len, key, key_len, ca, ca_len, why, sizeof(why));
-        if (!e->creds) {
-                problem = why;
-                goto out;
-        }
-        describe(e);
+        if (priv_monitor_used())
+                problem = remote_creds(e, pem, pem_len, ca, ca_len, why, sizeof(why));
+        else
+                problem = local_creds(e, dir, pem, pem_len, ca, ca_len, why, sizeof(why));
+        if (!problem)
+                describe(e);
 out:
-        if (key) {
-                wipe(key, key_len);
-                free(key);
-        }
         free(pem);
         if (problem) {
                 log_err("certificate %s/%s refused: %s", dir, pem_name, problem);

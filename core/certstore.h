@@ -3,7 +3,8 @@
  * thumbprint, names, purposes and validity; and the client CAs
  * (STATE/client-ca/NAME.pem, or the folder service.client_ca_dir names) that client
  * certificates are checked against.  Reread when either folder changes
- * (inotify) or on certstore_reload(). */
+ * (inotify) or on certstore_reload().  After privilege separation only the
+ * .pem files are read here; the monitor checks and keeps the keys. */
 #ifndef WINRMD_CERTSTORE_H
 #define WINRMD_CERTSTORE_H
 

@@ -34,6 +34,8 @@
 #include "monitor_link.h"
 #include "notify.h"
 #include "plugin.h"
+#include "priv.h"
+#include "privsep.h"
 #include "request.h"
 #include "tls.h"
 
@@ -51,7 +53,7 @@ static int exit_status;
 struct options {
         bool foreground, check_only, provider_docs;
         int verbose;
-        const char *state_dir, *plugin_dir, *socket_path;
+        const char *state_dir, *plugin_dir, *socket_path, *user;
         const char *listen[MAX_LISTEN];
         int n_listen;
 };
@@ -65,6 +67,7 @@ static void usage(FILE *f)
                 "      --plugin-dir DIR    where providers are loaded from (%s)\n"
                 "      --socket PATH       control socket (STATE/winrmd.sock)\n"
                 "      --listen ADDR:PORT  also serve plain HTTP on ADDR:PORT (repeatable)\n"
+                "      --user NAME         the network process runs as NAME (" PRIVSEP_DEFAULT_USER "; root keeps root)\n"
                 "      --check-config      validate the configuration store and exit\n"
                 "      --provider-docs     print the loaded providers' settings as a man page section\n"
                 "  -v, --verbose           log debug records\n"
@@ -74,13 +77,14 @@ static void usage(FILE *f)
 
 static int parse_options(int argc, char **argv, struct options *o)
 {
-        enum { OPT_STATE = 256, OPT_PLUGIN, OPT_SOCKET, OPT_LISTEN, OPT_CHECK, OPT_DOCS };
+        enum { OPT_STATE = 256, OPT_PLUGIN, OPT_SOCKET, OPT_LISTEN, OPT_CHECK, OPT_DOCS, OPT_USER };
         static const struct option longopts[] = {
                 { "foreground", no_argument, NULL, 'f' },
                 { "state-dir", required_argument, NULL, OPT_STATE },
                 { "plugin-dir", required_argument, NULL, OPT_PLUGIN },
                 { "socket", required_argument, NULL, OPT_SOCKET },
                 { "listen", required_argument, NULL, OPT_LISTEN },
+                { "user", required_argument, NULL, OPT_USER },
                 { "check-config", no_argument, NULL, OPT_CHECK },
                 { "provider-docs", no_argument, NULL, OPT_DOCS },
                 { "verbose", no_argument, NULL, 'v' },
@@ -97,6 +101,7 @@ static int parse_options(int argc, char **argv, struct options *o)
                 case OPT_STATE: o->state_dir = optarg; break;
                 case OPT_PLUGIN: o->plugin_dir = optarg; break;
                 case OPT_SOCKET: o->socket_path = optarg; break;
+                case OPT_USER: o->user = optarg; break;
                 case OPT_CHECK: o->check_only = true; break;
                 case OPT_DOCS: o->provider_docs = true; break;
                 case OPT_LISTEN:
@@ -224,18 +229,25 @@ static void raise_fd_limit(void)
         }
 }
 
-static int open_listeners(const struct options *o, const char *sock)
+static int open_control_socket(const char *sock)
 {
         struct listener *l;
-        char addr[128];
-        int port, r;
+        int r = listener_open_unix(sock, &l);
 
-        r = listener_open_unix(sock, &l);
         if (r < 0) {
                 log_err("control socket %s: %s", sock, strerror(-r));
                 return r;
         }
         log_info("control socket %s", sock);
+        return 0;
+}
+
+static int open_listeners(const struct options *o)
+{
+        struct listener *l;
+        char addr[128];
+        int port, r;
+
         for (int i = 0; i < o->n_listen; i++) {
                 if (split_hostport(o->listen[i], addr, sizeof(addr), &port) < 0) {
                         log_err("--listen %s: expected ADDR:PORT", o->listen[i]);
@@ -257,8 +269,10 @@ int main(int argc, char **argv)
         struct options o = { .state_dir = "/var/lib/winrmd" };
         char path[4096], sock[4096], err[512] = "";
         struct event *sigterm, *sigint, *sighup;
+        const char *plugin_dir;
+        struct privsep_user user = { "", 0, 0 };
         pid_t monitor_pid;
-        int r, monitor_fd;
+        int r, monitor_fd, sync_fd;
 
         if (parse_options(argc, argv, &o) < 0)
                 return 2;
@@ -274,10 +288,13 @@ int main(int argc, char **argv)
                 return 1;
         }
         o.state_dir = state_abs;
+        plugin_dir = o.plugin_dir ? o.plugin_dir : PROVIDERDIR;
+        /* the certificate folders are root's, readable by the network
+         * process (prepare_state() sets the mode) */
         snprintf(path, sizeof(path), "%s/certs", o.state_dir);
-        (void)mkdir(path, 0700);
+        (void)mkdir(path, 0755);
         snprintf(path, sizeof(path), "%s/client-ca", o.state_dir);
-        (void)mkdir(path, 0700);
+        (void)mkdir(path, 0755);
         snprintf(path, sizeof(path), "%s/winrmd.conf", o.state_dir);
         if (config_load(path, err, sizeof(err)) < 0) {
                 log_err("configuration store refused: %s", err);
@@ -290,10 +307,12 @@ int main(int argc, char **argv)
         snprintf(sock, sizeof(sock), "%s", o.socket_path ? o.socket_path : "");
         if (!sock[0])
                 snprintf(sock, sizeof(sock), "%s/winrmd.sock", o.state_dir);
+        if (!o.provider_docs && privsep_choose(o.user, &user) < 0)
+                return 1;
         signal(SIGPIPE, SIG_IGN);
         raise_fd_limit();
         /* the monitor first: it is forked before anything else is loaded */
-        monitor_fd = monitor_start(&monitor_pid);
+        monitor_fd = monitor_start(o.state_dir, &monitor_pid, &sync_fd);
         if (monitor_fd < 0) {
                 log_err("privileged monitor: %s", strerror(-monitor_fd));
                 return 1;
@@ -307,13 +326,28 @@ int main(int argc, char **argv)
                 return 1;
         conn_set_handler(&http_handler);
         config_set_watch(on_config_change, NULL);
-        plugin_load_dir(o.plugin_dir ? o.plugin_dir : PROVIDERDIR, host_table());
         if (o.provider_docs) {
+                /* nothing faces the network: the providers' documentation
+                 * only, as whoever runs it */
+                close(sync_fd);
+                plugin_load_dir(plugin_dir, host_table());
                 plugin_settings_doc(stdout);
                 plugin_unload_all();
                 return 0;
         }
-        r = open_listeners(&o, sock);
+        /* as root: the control socket, the state for the user, then the
+         * user; providers and TCP listeners only after that */
+        if (open_control_socket(sock) < 0)
+                return 1;
+        r = priv_announce_control(sync_fd, sock);
+        if (r < 0) {
+                log_err("privileged monitor: the control socket cannot be announced: %s", strerror(-r));
+                return 1;
+        }
+        if (privsep_enter(&user, o.state_dir, plugin_dir, sync_fd) < 0)
+                return 1;
+        plugin_load_dir(plugin_dir, host_table());
+        r = open_listeners(&o);
         if (r < 0)
                 return 1;
         certstore_open(o.state_dir, on_certs_changed, NULL);
@@ -336,6 +370,7 @@ int main(int argc, char **argv)
         conn_close_all();
         certstore_close();
         login_shutdown();
+        priv_monitor_close();
         monitor_link_shutdown();        /* the monitor sees end of file and exits */
         (void)waitpid(monitor_pid, NULL, 0);
         enumctx_free_all();
@@ -354,5 +389,6 @@ int main(int argc, char **argv)
         env_parser_free();
         xmlCleanupParser();
         free(state_abs);
+        privsep_exit();
         return exit_status;
 }

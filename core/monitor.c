@@ -5,10 +5,12 @@
  * password and account checks go to worker processes (monitor_login.c),
  * process starts to holder processes (monitor_jobs.c, monitor_holder.c),
  * and a control-socket connection's credentials are read here from the
- * connection itself (monitor_users.c).  Children are reaped through a
- * signalfd; once a second, late workers and jobs past their run time are
- * killed.  It exits when the network process closes the socket, killing
- * what it started. */
+ * connection itself (monitor_users.c).  A second socket carries the
+ * requests the network process waits for (binds and the certificate
+ * store's keys, monitor_sync.c); it is served first.  Children are reaped
+ * through a signalfd; once a second, late workers and jobs past their run
+ * time are killed.  It exits when the network process closes the first
+ * socket, killing what it started. */
 #include "autoconfig.h"
 
 #include <errno.h>
@@ -27,6 +29,7 @@
 #include "monitor.h"
 #include "monitor_jobs.h"
 #include "monitor_login.h"
+#include "monitor_sync.h"
 #include "monitor_users.h"
 #include "monmsg.h"
 #include "util.h"
@@ -82,11 +85,11 @@ done:
         wipe(buf, n > 0 ? (size_t)n : 0);
 }
 
-static void __attribute__((noreturn)) monitor_main(int fd)
+static void __attribute__((noreturn)) monitor_main(int fd, int sync_fd)
 {
         static char buf[MSG_MAX] __attribute__((aligned(8)));
         struct mon_hello hello = { MON_HELLO, 0, "" };
-        struct pollfd p[2];
+        struct pollfd p[3];
         time_t last_tick = 0;
         sigset_t chld;
         int sfd;
@@ -106,12 +109,20 @@ static void __attribute__((noreturn)) monitor_main(int fd)
         (void)monmsg_send(fd, &hello, sizeof(hello), NULL, 0, 0);
         p[0] = (struct pollfd){ .fd = fd, .events = POLLIN };
         p[1] = (struct pollfd){ .fd = sfd, .events = POLLIN };
+        p[2] = (struct pollfd){ .fd = sync_fd, .events = POLLIN };
         for (;;) {
                 int fds[MONMSG_MAX_FDS], nfds;
                 ssize_t n;
 
-                if (poll(p, sfd >= 0 ? 2 : 1, 1000) < 0 && errno != EINTR)
+                /* a closed synchronous socket is left alone (fd -1) */
+                if (poll(p, 3, 1000) < 0 && errno != EINTR)
                         break;
+                if (p[2].revents & (POLLIN | POLLHUP | POLLERR)) {
+                        if (!mon_sync_handle(sync_fd)) {
+                                close(sync_fd);
+                                sync_fd = p[2].fd = -1;
+                        }
+                }
                 if (sfd >= 0 && (p[1].revents & POLLIN)) {
                         struct signalfd_siginfo si;
                         while (read(sfd, &si, sizeof(si)) == sizeof(si))
@@ -135,16 +146,23 @@ static void __attribute__((noreturn)) monitor_main(int fd)
         }
         mon_login_stop();
         mon_jobs_stop();
+        mon_sync_stop();
         _exit(0);
 }
 
-int monitor_start(pid_t *ret_pid)
+int monitor_start(const char *state_dir, pid_t *ret_pid, int *ret_sync_fd)
 {
-        int sv[2];
+        int sv[2], sy[2];
         pid_t pid;
 
         if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
                 return -errno;
+        if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sy) < 0) {
+                int r = -errno;
+                close(sv[0]);
+                close(sv[1]);
+                return r;
+        }
         /* room for a whole MON_SPAWN in either direction (we are root here) */
         for (int i = 0; i < 2; i++) {
                 int size = 1024 * 1024;
@@ -156,13 +174,19 @@ int monitor_start(pid_t *ret_pid)
                 int r = -errno;
                 close(sv[0]);
                 close(sv[1]);
+                close(sy[0]);
+                close(sy[1]);
                 return r;
         }
         if (pid == 0) {
                 close(sv[0]);
-                monitor_main(sv[1]);
+                close(sy[0]);
+                mon_sync_init(state_dir);
+                monitor_main(sv[1], sy[1]);
         }
         close(sv[1]);
+        close(sy[1]);
         *ret_pid = pid;
+        *ret_sync_fd = sy[0];
         return sv[0];
 }

@@ -8,14 +8,18 @@
 #include <sys/socket.h>
 
 #include "config.h"
+#include "log.h"
 #include "monitor.h"
 #include "monitor_users.h"
 #include "priv.h"
+#include "unixdiag.h"
 
 #define MAX_USERS 1024
 
 static char users[MAX_USERS][MON_USER_MAX];
 static int n_users;
+static bool control_known;
+static uint64_t control_dev, control_ino;
 
 void mon_users_add(const char *user)
 {
@@ -44,12 +48,38 @@ bool mon_users_has(const char *user)
         return false;
 }
 
+void mon_users_control(uint64_t dev, uint64_t ino)
+{
+        if (control_known)
+                return;
+        control_known = true;
+        control_dev = dev;
+        control_ino = ino;
+}
+
+/* Whether fd was accepted from the control socket: an accepted Unix socket
+ * carries its listener's file, which nothing else can have. */
+static bool from_control(int fd)
+{
+        uint64_t dev, ino;
+
+        if (!control_known)
+                return false;
+        if (unix_socket_file(fd, &dev, &ino) < 0)
+                return false;
+        return dev == control_dev && ino == control_ino;
+}
+
 void mon_users_peer(int fd)
 {
         struct ucred cred;
         socklen_t len = sizeof(cred);
         struct passwd *pw;
 
+        if (!from_control(fd)) {
+                log_warn("monitor: a descriptor that is not a control-socket connection was passed as one: ignored");
+                return;
+        }
         if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0)
                 return;
         if (!priv_uid_is_admin(cred.uid, config_get("service.admin_groups")))

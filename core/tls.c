@@ -18,6 +18,12 @@
  * error result is ignored by libevent), tls_flush_input() (plaintext that
  * GnuTLS decrypted while the connection was not reading), and tls_bye().
  *
+ * Private keys: once the network process has dropped root, the store's
+ * keys stay in the privileged monitor.  The credentials then hold an
+ * external GnuTLS key whose callbacks send every signature a handshake
+ * needs to the monitor (priv_key_sign(), one round trip on its
+ * synchronous socket per full handshake); see doc/privsep.md.
+ *
  * Policy: TLS 1.2 and 1.3 only, AEAD ciphers with (EC)DHE key exchange,
  * the server's order, no compression (GnuTLS has none), renegotiation
  * refused, session tickets whose keys GnuTLS derives from one master key
@@ -32,11 +38,13 @@
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
 #include <event2/event.h>
+#include <gnutls/abstract.h>
 #include <gnutls/gnutls.h>
 #include <gnutls/x509.h>
 
 #include "event.h"
 #include "log.h"
+#include "priv.h"
 #include "tls.h"
 
 #define TICKET_PERIOD_S (2 * 3600)  /* ticket key rotation (and lifetime) */
@@ -105,11 +113,147 @@ void tls_shutdown(void)
         prio = NULL;
 }
 
-struct tls_creds *tls_creds_new(const void *chain, size_t chain_len, const void *key, size_t key_len,
-                                const void *ca, size_t ca_len, char *why, size_t why_len)
+/* --- the key in the monitor: GnuTLS's external key ----------------------- */
+
+#define CHAIN_MAX 16                /* certificates in a served chain */
+#define SIGNATURE_MAX 1024          /* RSA up to 8192 bits */
+
+/* What the external key's callbacks need (owned by the key). */
+struct remote_key {
+        char name[128];
+        unsigned char thumbprint[20];
+        gnutls_pk_algorithm_t pk;   /* the leaf's public key */
+        unsigned bits;
+};
+
+static int remote_sign(const struct remote_key *rk, bool hash, gnutls_sign_algorithm_t algo, unsigned flags,
+                       const gnutls_datum_t *in, gnutls_datum_t *out)
+{
+        unsigned char sig[SIGNATURE_MAX];
+        int n = priv_key_sign(rk->name, rk->thumbprint, hash, (unsigned)algo, flags, in->data, in->size, sig,
+                              sizeof(sig));
+
+        if (n < 0) {
+                log_err("certificate %s: the privileged monitor did not sign (%s): %s", rk->name,
+                        gnutls_sign_get_name(algo) ? gnutls_sign_get_name(algo) : "?", strerror(-n));
+                return GNUTLS_E_PK_SIGN_FAILED;
+        }
+        out->data = gnutls_malloc((size_t)n);
+        if (!out->data)
+                return GNUTLS_E_MEMORY_ERROR;
+        memcpy(out->data, sig, (size_t)n);
+        out->size = (unsigned)n;
+        return 0;
+}
+
+/* GnuTLS hands a digest (for RSA PKCS#1, a DigestInfo with the algorithm
+ * GNUTLS_SIGN_RSA_RAW) ... */
+static int remote_sign_hash(gnutls_privkey_t key, gnutls_sign_algorithm_t algo, void *userdata, unsigned flags,
+                            const gnutls_datum_t *hash, gnutls_datum_t *sig)
+{
+        (void)key;
+        return remote_sign(userdata, true, algo, flags, hash, sig);
+}
+
+/* ... or, for algorithms that hash themselves, the data. */
+static int remote_sign_data(gnutls_privkey_t key, gnutls_sign_algorithm_t algo, void *userdata, unsigned flags,
+                            const gnutls_datum_t *data, gnutls_datum_t *sig)
+{
+        (void)key;
+        return remote_sign(userdata, false, algo, flags, data, sig);
+}
+
+static int remote_info(gnutls_privkey_t key, unsigned flags, void *userdata)
+{
+        const struct remote_key *rk = userdata;
+        gnutls_sign_algorithm_t algo = (gnutls_sign_algorithm_t)GNUTLS_FLAGS_TO_SIGN_ALGO(flags);
+
+        (void)key;
+        switch (flags & ((1u << 20) - 1)) {
+        case GNUTLS_PRIVKEY_INFO_PK_ALGO:
+                return rk->pk;
+        case GNUTLS_PRIVKEY_INFO_PK_ALGO_BITS:
+                return (int)rk->bits;
+        case GNUTLS_PRIVKEY_INFO_SIGN_ALGO:
+                return GNUTLS_SIGN_UNKNOWN;     /* no preference */
+        case GNUTLS_PRIVKEY_INFO_HAVE_SIGN_ALGO:
+                return gnutls_sign_supports_pk_algorithm(algo, rk->pk) ? 1 : 0;
+        default:
+                return -1;
+        }
+}
+
+static void remote_deinit(gnutls_privkey_t key, void *userdata)
+{
+        (void)key;
+        free(userdata);
+}
+
+/* An external private key for the leaf of pcert, signing through the
+ * monitor with the store's key name.  0 or a GnuTLS error. */
+static int remote_key_new(const gnutls_pcert_st *leaf, const struct tls_key *k, gnutls_privkey_t *ret)
+{
+        struct remote_key *rk = calloc(1, sizeof(*rk));
+        int r;
+
+        if (!rk || strlen(k->name) >= sizeof(rk->name)) {
+                free(rk);
+                return GNUTLS_E_MEMORY_ERROR;
+        }
+        snprintf(rk->name, sizeof(rk->name), "%s", k->name);
+        memcpy(rk->thumbprint, k->thumbprint, sizeof(rk->thumbprint));
+        r = gnutls_pubkey_get_pk_algorithm(leaf->pubkey, &rk->bits);
+        if (r < 0 || gnutls_privkey_init(ret) < 0) {
+                free(rk);
+                return r < 0 ? r : GNUTLS_E_MEMORY_ERROR;
+        }
+        rk->pk = (gnutls_pk_algorithm_t)r;
+        r = gnutls_privkey_import_ext4(*ret, rk, remote_sign_data, remote_sign_hash, NULL, remote_deinit, remote_info,
+                                       0);
+        if (r < 0) {
+                gnutls_privkey_deinit(*ret);
+                free(rk);
+        }
+        return r;
+}
+
+/* The chain with a key in the monitor; the monitor checked that they
+ * match (MON_KEY_CHECK), so GnuTLS's own test signature is skipped. */
+static int set_remote_key(gnutls_certificate_credentials_t x509, const void *chain, size_t chain_len,
+                          const struct tls_key *k, char *why, size_t why_len)
 {
         gnutls_datum_t c = { (unsigned char *)chain, (unsigned)chain_len };
-        gnutls_datum_t k = { (unsigned char *)key, (unsigned)key_len };
+        gnutls_pcert_st pcerts[CHAIN_MAX];
+        unsigned n = CHAIN_MAX;
+        gnutls_privkey_t key;
+        int r;
+
+        r = gnutls_pcert_list_import_x509_raw(pcerts, &n, &c, GNUTLS_X509_FMT_PEM, 0);
+        if (r < 0 || n == 0) {
+                snprintf(why, why_len, "%s", r == GNUTLS_E_SHORT_MEMORY_BUFFER ?
+                         "more than 16 certificates in the chain" : gnutls_strerror(r < 0 ? r : GNUTLS_E_NO_CERTIFICATE_FOUND));
+                return -EINVAL;
+        }
+        r = remote_key_new(&pcerts[0], k, &key);
+        if (r == 0) {
+                gnutls_certificate_set_flags(x509, GNUTLS_CERTIFICATE_SKIP_KEY_CERT_MATCH);
+                r = gnutls_certificate_set_key(x509, NULL, 0, pcerts, (int)n, key);
+                if (r < 0)
+                        gnutls_privkey_deinit(key);
+        }
+        if (r < 0) {
+                for (unsigned i = 0; i < n; i++)
+                        gnutls_pcert_deinit(&pcerts[i]);
+                snprintf(why, why_len, "%s", gnutls_strerror(r));
+                return -EINVAL;
+        }
+        return 0;               /* the credentials own the chain and the key */
+}
+
+struct tls_creds *tls_creds_new(const void *chain, size_t chain_len, const struct tls_key *key, const void *ca,
+                                size_t ca_len, char *why, size_t why_len)
+{
+        gnutls_datum_t c = { (unsigned char *)chain, (unsigned)chain_len };
         struct tls_creds *cr = calloc(1, sizeof(*cr));
         int r;
 
@@ -118,10 +262,16 @@ struct tls_creds *tls_creds_new(const void *chain, size_t chain_len, const void 
                 free(cr);
                 return NULL;
         }
-        r = gnutls_certificate_set_x509_key_mem2(cr->x509, &c, &k, GNUTLS_X509_FMT_PEM, NULL, 0);
+        if (key->pem) {
+                gnutls_datum_t k = { (unsigned char *)key->pem, (unsigned)key->pem_len };
+                r = gnutls_certificate_set_x509_key_mem2(cr->x509, &c, &k, GNUTLS_X509_FMT_PEM, NULL, 0);
+                if (r < 0)
+                        snprintf(why, why_len, "%s", r == GNUTLS_E_CERTIFICATE_KEY_MISMATCH ?
+                                 "the private key does not match the certificate" : gnutls_strerror(r));
+        } else {
+                r = set_remote_key(cr->x509, chain, chain_len, key, why, why_len);
+        }
         if (r < 0) {
-                snprintf(why, why_len, "%s", r == GNUTLS_E_CERTIFICATE_KEY_MISMATCH ?
-                         "the private key does not match the certificate" : gnutls_strerror(r));
                 gnutls_certificate_free_credentials(cr->x509);
                 free(cr);
                 return NULL;

@@ -22,12 +22,24 @@ int tls_init(void);
 /* Frees what tls_init() made (after every connection is gone). */
 void tls_shutdown(void);
 
-/* Credentials from a PEM chain (leaf first) and its PEM private key, both
- * in memory (copied); ca/ca_len: PEM CAs for client certificates, or NULL.
- * Returns a new reference, or NULL with a sentence in why (the key does not
- * match, the PEM does not parse). */
-struct tls_creds *tls_creds_new(const void *chain, size_t chain_len, const void *key, size_t key_len,
-                                const void *ca, size_t ca_len, char *why, size_t why_len);
+/* Who signs for a certificate: its PEM private key in this process (a
+ * daemon that kept root, the unit tests), or the privileged monitor, which
+ * holds the certificate store's key NAME (checked with priv_key_check())
+ * and signs through GnuTLS's external key callbacks: the key never enters
+ * this process. */
+struct tls_key {
+        const void *pem;            /* the key here, or NULL: */
+        size_t pem_len;
+        const char *name;           /* the store's NAME, in the monitor */
+        const unsigned char *thumbprint;    /* SHA-1 of the leaf (20 bytes) */
+};
+
+/* Credentials from a PEM chain (leaf first, in memory, copied) and key;
+ * ca/ca_len: PEM CAs for client certificates, or NULL.  Returns a new
+ * reference, or NULL with a sentence in why (the key does not match, the
+ * PEM does not parse). */
+struct tls_creds *tls_creds_new(const void *chain, size_t chain_len, const struct tls_key *key, const void *ca,
+                                size_t ca_len, char *why, size_t why_len);
 /* Takes one more reference to c (NULL allowed); returns c. */
 struct tls_creds *tls_creds_ref(struct tls_creds *c);
 /* Drops a reference (NULL allowed); the last one frees c. */

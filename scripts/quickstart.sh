@@ -1,10 +1,14 @@
 #!/bin/sh
 # Installs the dependencies, builds winrmd, and starts it on a working
-# default: state in ./quickstart-state, the control socket there, an HTTPS
+# default: state in ./quickstart-state (/var/lib/winrmd-quickstart when the
+# repository is in a folder other accounts cannot enter, such as /root), the
+# control socket there, an HTTPS
 # listener on 127.0.0.1:5986 serving a generated self-signed certificate, a
 # plain HTTP listener on 127.0.0.1:5985 for troubleshooting, and a test
 # account whose password it prints.  Run again, it keeps the state (store,
-# certificate) and restarts the daemon with a new password.
+# certificate) and restarts the daemon with a new password.  The daemon's
+# network process runs as the system account winrmd (made here if
+# missing).
 set -e
 top=$(cd "$(dirname "$0")/.." && pwd)
 state=${STATE_DIR:-$top/quickstart-state}
@@ -17,6 +21,37 @@ chmod 700 "$state"
 state=$(cd "$state" && pwd)
 if ! id "$user" >/dev/null 2>&1; then
         useradd --system --no-create-home --shell /usr/sbin/nologin "$user"
+fi
+# The account the network-facing process runs as (winrmd --user).
+if ! id winrmd >/dev/null 2>&1; then
+        useradd --system --no-create-home --shell /usr/sbin/nologin winrmd
+fi
+# It must reach the state and the providers: a repository in a folder
+# closed to other accounts (such as /root) gets its state under /var/lib
+# and a root-owned copy of the providers instead.
+providers=$build/providers
+# (the state itself is root's 0700 until winrmd gives it to the account:
+# the folder above it must be open)
+reaches() {
+        setpriv --reuid=winrmd --regid=winrmd --clear-groups test -x "$(dirname "$1")" -a -r "$2" -a -x "$2" \
+                2>/dev/null
+}
+if ! reaches "$state" "$providers"; then
+        if [ -z "${STATE_DIR:-}" ]; then
+                rmdir "$state" 2>/dev/null || true
+                state=/var/lib/winrmd-quickstart
+                mkdir -p "$state"
+                chmod 700 "$state"
+        fi
+        providers=/usr/local/lib/winrmd/quickstart-providers
+        rm -rf "$providers"
+        install -d -m 0755 "$providers"
+        install -m 0644 "$build/providers/"*.so "$providers/"
+        if ! reaches "$state" "$providers"; then
+                echo "quickstart.sh: the winrmd account cannot reach $state: set STATE_DIR to a folder it can" \
+                        "reach" >&2
+                exit 1
+        fi
 fi
 pass=$(head -c 12 /dev/urandom | base64 | tr -d '/+=' | cut -c1-16)
 echo "$user:$pass" | chpasswd
@@ -31,7 +66,7 @@ done
 # NAME.pem + NAME.key); the HTTPS listener names it by its SHA-1 thumbprint.
 host=$(hostname -f 2>/dev/null || hostname)
 mkdir -p "$state/certs"
-chmod 700 "$state/certs"
+chmod 755 "$state/certs"        # root's; winrmd reads the .pem files, never the .key
 new_cert=
 if [ ! -f "$state/certs/$host.pem" ]; then
         certtool --generate-privkey --key-type=ecdsa --outfile "$state/certs/$host.key" 2>/dev/null
@@ -70,8 +105,8 @@ fi
 cat > "$state/identify.xml" <<'XML'
 <s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope" xmlns:wsmid="http://schemas.dmtf.org/wbem/wsman/identity/1/wsmanidentity.xsd"><s:Header/><s:Body><wsmid:Identify/></s:Body></s:Envelope>
 XML
-nohup "$build/winrmd" --foreground --state-dir "$state" --plugin-dir "$build/providers" \
-        --listen 127.0.0.1:5985 >"$state/winrmd.log" 2>&1 &
+nohup "$build/winrmd" --foreground --state-dir "$state" --plugin-dir "$providers" \
+        --user winrmd --listen 127.0.0.1:5985 >"$state/winrmd.log" 2>&1 &
 for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
         grep -q "ready" "$state/winrmd.log" 2>/dev/null && break
         sleep 0.5

@@ -3,7 +3,10 @@
 One daemon per test class (DaemonTestCase.setUpClass), each in its own
 temporary state directory, with PAM and NSS redirected to test-only files
 through libpam-wrapper (pam_matrix) and libnss-wrapper: the machine's own
-accounts are never consulted.
+accounts are never consulted.  Its network process runs as the service
+user SERVICE_USER of those files (--user), as in production: the
+temporary folders it must reach are open to it (mode 0711, the provider
+folders 0755).
 
 Environment:
   WINRMD_BUILDDIR       the build tree ($WINRMD_BUILDDIR/winrmd, .../providers)
@@ -65,6 +68,10 @@ USERS = [
     (ADMIN_USER, 41001, ADMIN_PASS, ["sudo"]),
     (PLAIN_USER, 41002, PLAIN_PASS, []),
 ]
+
+# the daemon's own user (--user): its network process runs as this one
+SERVICE_USER = "winrmd"
+SERVICE_UID = 41050
 
 VALGRIND = os.environ.get("WINRMD_TEST_VALGRIND", "") not in ("", "0", "no", "false")
 # Everything that waits on the daemon scales with this.
@@ -155,6 +162,7 @@ def private_provider_dir(add):
     why it could not (then the directory is removed and the test class
     skipped).  The caller removes the directory."""
     plugins = tempfile.mkdtemp(prefix="winrmd-plugins-")
+    os.chmod(plugins, 0o755)            # the daemon's user loads from it
     try:
         why = add(plugins)
         if why:
@@ -177,14 +185,26 @@ def wait_until(pred, timeout, step=0.05):
         time.sleep(step)
 
 
+def notify_socket(path):
+    """A datagram socket bound at path for sd_notify, which the daemon's
+    unprivileged user may write to (as systemd's own)."""
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    s.bind(path)
+    os.chmod(path, 0o777)
+    return s
+
+
 # --- the daemon ---------------------------------------------------------------
 
 class Daemon:
     """One winrmd process with its own state directory and test accounts;
     plugin_dir defaults to the built providers, prefix is a command that
-    runs the daemon (such as ip netns exec NAME)."""
+    runs the daemon (such as ip netns exec NAME), user the --user of its
+    network process (None: no --user option)."""
 
-    def __init__(self, config=None, tcp=True, plugin_dir=None, prefix=(), pam_auth_first=""):
+    def __init__(self, config=None, tcp=True, plugin_dir=None, prefix=(), pam_auth_first="",
+                 user=SERVICE_USER):
+        self.user = user
         self.config = dict(config or {})
         self.pam_auth_first = pam_auth_first   # PAM "auth" lines before pam_matrix
         self.tcp = tcp
@@ -221,6 +241,7 @@ class Daemon:
         # accept it, as pam_unix does, when root runs a process
         passdb = self._write("passdb", "".join(
             "%s:%s:winrmd\n" % (u, pw) for u, _, pw, _ in USERS) + "root:%s:winrmd\n" % uuid.uuid4().hex)
+        os.chmod(passdb, 0o600)         # the monitor's (root) only
         os.mkdir(os.path.join(self.tmp, "pam.d"))
         self._write("pam.d/winrmd", self.pam_auth_first +
                     "auth required %s passdb=%s\n"
@@ -231,7 +252,10 @@ class Daemon:
         passwd = "root:x:0:0:root:/root:/bin/sh\nlocked:x:41009:41009:locked:/nonexistent:/bin/false\n" + "".join(
             "%s:x:%d:%d:test user:/nonexistent:/bin/false\n" % (u, uid, uid)
             for u, uid, _, _ in USERS)
+        passwd += "%s:x:%d:%d:winrmd service:/nonexistent:/usr/sbin/nologin\n" % (
+            SERVICE_USER, SERVICE_UID, SERVICE_UID)
         group = "root:x:0:\n" + "".join("%s:x:%d:\n" % (u, uid) for u, uid, _, _ in USERS)
+        group += "%s:x:%d:\n" % (SERVICE_USER, SERVICE_UID)
         for gname, gid in (("sudo", 41100), ("wheel", 41101)):
             members = [u for u, _, _, groups in USERS if gname in groups]
             group += "%s:x:%d:%s\n" % (gname, gid, ",".join(members))
@@ -243,9 +267,11 @@ class Daemon:
                "--plugin-dir", self.plugin_dir]
         if self.tcp:
             cmd += ["--listen", "127.0.0.1:0"]
+        if self.user:
+            cmd += ["--user", self.user]
         cmd += list(extra)
         if VALGRIND:
-            cmd = ["valgrind", "--error-exitcode=99", "--leak-check=full",
+            cmd = ["valgrind", "--vgdb=no", "--error-exitcode=99", "--leak-check=full",
                    "--show-leak-kinds=definite", "--errors-for-leak-kinds=definite",
                    "--suppressions=" + os.path.join(srcdir(), "tests", "valgrind.supp"),
                    "-q"] + cmd
@@ -279,13 +305,13 @@ class Daemon:
 
     def start(self):
         self.tmp = tempfile.mkdtemp(prefix="winrmd-it-")
+        os.chmod(self.tmp, 0o711)       # the daemon's user reaches its state and NSS files
         os.mkdir(self.state_dir, 0o700)
         with open(os.path.join(self.state_dir, "winrmd.conf"), "w") as f:
             for k, v in self.config.items():
                 f.write("%s = %s\n" % (k, v))
         passwd, group = self._write_accounts()
-        notify = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-        notify.bind(os.path.join(self.tmp, "notify"))
+        notify = notify_socket(os.path.join(self.tmp, "notify"))
         self.stderr_file = open(self.stderr_path, "wb")
         try:
             self.proc = subprocess.Popen(self.command(), stdin=subprocess.DEVNULL,
@@ -608,6 +634,7 @@ class DaemonTestCase(unittest.TestCase):
 
     CONFIG = {}
     TCP = True
+    USER = SERVICE_USER
     EXTRA_PROVIDERS = None
     DAEMON_PREFIX = ()
     PAM_AUTH_FIRST = ""
@@ -621,7 +648,8 @@ class DaemonTestCase(unittest.TestCase):
             cls.plugin_tmp = private_provider_dir(cls.EXTRA_PROVIDERS)
         try:
             cls.daemon = Daemon(cls.CONFIG, tcp=cls.TCP, plugin_dir=cls.plugin_tmp,
-                                prefix=cls.DAEMON_PREFIX, pam_auth_first=cls.PAM_AUTH_FIRST).start()
+                                prefix=cls.DAEMON_PREFIX, pam_auth_first=cls.PAM_AUTH_FIRST,
+                                user=cls.USER).start()
         except BaseException:
             cls._remove_plugin_tmp()
             raise

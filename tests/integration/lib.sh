@@ -34,7 +34,7 @@ valgrind=
 timeout_ds=200                          # deciseconds for each bounded wait
 if [ -n "${WINRMD_TEST_VALGRIND:-}" ]; then
         command -v valgrind >/dev/null 2>&1 || { echo "$me: SKIP: valgrind not found"; exit 77; }
-        valgrind="valgrind -q --error-exitcode=99 --leak-check=full"
+        valgrind="valgrind -q --vgdb=no --error-exitcode=99 --leak-check=full"
         timeout_ds=1200
 fi
 
@@ -90,7 +90,9 @@ el() {
 
 # start_daemon WINRMD PLUGINS: WINRMD --foreground on $tmp/state with the
 # plugin directory PLUGINS, its output in $tmp/winrmd.log; whoever runs the
-# test may use the control socket $sock.
+# test may use the control socket $sock.  Started as root, its network
+# process runs as nobody (these tests use the machine's own accounts, and
+# nobody is one every system has): $tmp and PLUGINS must let it through.
 start_daemon() {
         state=$tmp/state
         sock=$state/winrmd.sock
@@ -100,8 +102,14 @@ start_daemon() {
         fi
         mkdir -m 0700 "$state" || fail "cannot create $state"
         printf 'service.admin_groups = %s\n' "$(id -gn)" >"$state/winrmd.conf"
+        user=
+        if [ "$(id -u)" = 0 ]; then
+                user="--user nobody"
+                chmod 0711 "$tmp"
+        fi
 
-        $valgrind "$1" --foreground --state-dir "$state" --plugin-dir "$2" >"$tmp/winrmd.log" 2>&1 &
+        # shellcheck disable=SC2086  # $user is empty or two words
+        $valgrind "$1" --foreground --state-dir "$state" --plugin-dir "$2" $user >"$tmp/winrmd.log" 2>&1 &
         pid=$!
         i=0
         until grep -q 'ready' "$tmp/winrmd.log" 2>/dev/null; do

@@ -250,17 +250,19 @@ class ControlSocketTest(DaemonTestCase):
             "s.sendall(b'POST /wsman HTTP/1.1\\r\\nHost: x\\r\\nContent-Type: application/soap+xml\\r\\n'"
             " + b'Content-Length: ' + str(len(b)).encode() + b'\\r\\n\\r\\n' + b)\n"
             "print(s.recv(100).split(b'\\r\\n')[0].decode())\n" % (self.daemon.socket_path, get_this()))
-        # The socket is 0660 root:<admin group>; let nobody reach it.
-        os.chmod(self.daemon.socket_path, 0o666)
-        os.chmod(self.daemon.state_dir, 0o755)
-        os.chmod(self.daemon.tmp, 0o755)
+        # The socket is 0660 root:<admin group>; let nobody reach it, then
+        # put every mode back as it was (the daemon's unprivileged user
+        # must still reach its state directory).
+        paths = (self.daemon.socket_path, self.daemon.state_dir, self.daemon.tmp)
+        modes = [os.stat(p).st_mode & 0o7777 for p in paths]
+        for p, mode in zip(paths, (0o666, 0o755, 0o755)):
+            os.chmod(p, mode)
         try:
             out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                                  timeout=30)
         finally:
-            os.chmod(self.daemon.socket_path, 0o660)
-            os.chmod(self.daemon.state_dir, 0o700)
-            os.chmod(self.daemon.tmp, 0o700)
+            for p, mode in zip(paths, modes):
+                os.chmod(p, mode)
         self.assertEqual(out.returncode, 0, out.stderr)
         self.assertRegex(out.stdout.strip(), r"^HTTP/1\.1 (401|403) ")
         self.assertStillServing()

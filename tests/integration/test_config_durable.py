@@ -44,8 +44,7 @@ class StoreDaemon(Daemon):
         notify_path = os.path.join(self.tmp, "notify")
         if os.path.exists(notify_path):
             os.unlink(notify_path)
-        notify = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-        notify.bind(notify_path)
+        notify = harness.notify_socket(notify_path)
         self.stderr_file = open(self.stderr_path, "ab")
         self.stopped = False
         try:

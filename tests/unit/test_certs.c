@@ -1,23 +1,35 @@
 /* test_certs.c - the certificate store's policy (which certificate may
  * serve which listener, which pair is refused, Retrieve's CN rule, the
- * newest one a listener follows) on certificates made with certtool, and
- * the certificate mapping's rules (record checks, Subject and URI
- * patterns, Issuer, Enabled). */
+ * newest one a listener follows) on certificates made with certtool, the
+ * monitor's side of the keys and binds (MON_KEY_CHECK, MON_KEY_SIGN and
+ * MON_BIND answered on a socket pair, signatures checked against the
+ * certificate), and the certificate mapping's rules (record checks,
+ * Subject and URI patterns, Issuer, Enabled). */
 #include "autoconfig.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 #include <event2/event.h>
+#include <gnutls/abstract.h>
+#include <gnutls/crypto.h>
+#include <gnutls/gnutls.h>
+#include <gnutls/x509.h>
 
 #include "certmap.h"
 #include "certstore.h"
 #include "config.h"
 #include "event.h"
+#include "monitor.h"
+#include "monitor_keys.h"
+#include "monitor_sync.h"
+#include "monmsg.h"
 #include "tests.h"
 #include "tls.h"
 
@@ -25,8 +37,9 @@ static char dir[64];
 static char path[128];
 static struct event_base *base;
 
-/* certtool makes DIR/certs/NAME.pem + NAME.key (self-signed) from lines. */
-static void make_cert(const char *name, const char *lines, mode_t key_mode)
+/* certtool makes DIR/certs/NAME.pem + NAME.key (self-signed) from lines,
+ * with a key of certtool's key_args. */
+static void make_cert_key(const char *name, const char *lines, mode_t key_mode, const char *key_args)
 {
         char cmd[2048], tmpl[256], key[256], pem[256];
 
@@ -35,11 +48,16 @@ static void make_cert(const char *name, const char *lines, mode_t key_mode)
         snprintf(pem, sizeof(pem), "%s/certs/%s.pem", dir, name);
         t_write_file(tmpl, lines);
         snprintf(cmd, sizeof(cmd),
-                 "certtool --generate-privkey --key-type=ecdsa --outfile %s >/dev/null 2>&1 && "
+                 "certtool --generate-privkey %s --outfile %s >/dev/null 2>&1 && "
                  "certtool --generate-self-signed --load-privkey %s --template %s --outfile %s >/dev/null 2>&1",
-                 key, key, tmpl, pem);
+                 key_args, key, key, tmpl, pem);
         ck_assert_int_eq(system(cmd), 0);
         ck_assert_int_eq(chmod(key, key_mode), 0);
+}
+
+static void make_cert(const char *name, const char *lines, mode_t key_mode)
+{
+        make_cert_key(name, lines, key_mode, "--key-type=ecdsa");
 }
 
 static void setup(void)
@@ -173,6 +191,261 @@ START_TEST(cn_rule_of_retrieve)
 }
 END_TEST
 
+/* --- the monitor's side: keys and binds -------------------------------------- */
+
+/* The leaf of DIR/certs/NAME.pem, and its SHA-1 thumbprint. */
+static gnutls_x509_crt_t leaf_of(const char *name, uint8_t thumbprint[MON_THUMB_LEN])
+{
+        char file[256];
+        gnutls_datum_t d;
+        gnutls_x509_crt_t crt;
+        size_t n = MON_THUMB_LEN;
+
+        snprintf(file, sizeof(file), "%s/certs/%s.pem", dir, name);
+        ck_assert_int_eq(gnutls_load_file(file, &d), 0);
+        ck_assert_int_eq(gnutls_x509_crt_init(&crt), 0);
+        ck_assert_int_eq(gnutls_x509_crt_import(crt, &d, GNUTLS_X509_FMT_PEM), 0);
+        gnutls_free(d.data);
+        ck_assert_int_eq(gnutls_x509_crt_get_fingerprint(crt, GNUTLS_DIG_SHA1, thumbprint, &n), 0);
+        return crt;
+}
+
+/* Asks the monitor's key code whether name's pair may serve: its result,
+ * the reason in why. */
+static int key_check(const char *name, const uint8_t *thumbprint, char *why, size_t len)
+{
+        struct mon_key_check q = { MON_KEY_CHECK, 7, "", { 0 } };
+        struct mon_key_checked a;
+        int sv[2], fds[MONMSG_MAX_FDS], nfds;
+
+        ck_assert_int_eq(socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv), 0);
+        snprintf(q.name, sizeof(q.name), "%s", name);
+        memcpy(q.thumbprint, thumbprint, MON_THUMB_LEN);
+        mon_keys_check(sv[0], &q);
+        ck_assert_int_eq(monmsg_recv(sv[1], &a, sizeof(a), fds, &nfds, MSG_DONTWAIT), sizeof(a));
+        ck_assert_uint_eq(a.type, MON_KEY_CHECK_RESULT);
+        ck_assert_uint_eq(a.seq, 7);
+        snprintf(why, len, "%s", a.reason);
+        close(sv[0]);
+        close(sv[1]);
+        return a.result;
+}
+
+/* A signature by the monitor's key code: its result; the signature in sig. */
+static int key_sign(const char *name, const uint8_t *thumbprint, uint32_t op, unsigned algo, unsigned flags,
+                    const void *data, size_t len, gnutls_datum_t *sig)
+{
+        static struct mon_key_sign q;
+        static struct mon_key_signed a;
+        int sv[2], fds[MONMSG_MAX_FDS], nfds;
+
+        memset(&q, 0, sizeof(q));
+        q.type = MON_KEY_SIGN;
+        q.seq = 9;
+        snprintf(q.name, sizeof(q.name), "%s", name);
+        memcpy(q.thumbprint, thumbprint, MON_THUMB_LEN);
+        q.op = op;
+        q.algorithm = algo;
+        q.flags = flags;
+        q.len = (uint32_t)len;
+        memcpy(q.data, data, len);
+        ck_assert_int_eq(socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv), 0);
+        mon_keys_sign(sv[0], &q);
+        ck_assert_int_eq(monmsg_recv(sv[1], &a, sizeof(a), fds, &nfds, MSG_DONTWAIT), sizeof(a));
+        ck_assert_uint_eq(a.type, MON_KEY_SIGN_RESULT);
+        ck_assert_uint_eq(a.seq, 9);
+        close(sv[0]);
+        close(sv[1]);
+        sig->data = a.signature;
+        sig->size = a.len;
+        return a.result;
+}
+
+START_TEST(monitor_checks_keys_as_the_store_did)
+{
+        uint8_t web[MON_THUMB_LEN], loose[MON_THUMB_LEN], one[MON_THUMB_LEN], two[MON_THUMB_LEN];
+        char why[256], a[256], b[256], certs[256];
+
+        if (geteuid() != 0)
+                return;         /* keys owned by root, as in production */
+        make_cert("web", "cn = \"web\"\nexpiration_days = 30\n" SERVER, 0600);
+        make_cert("loose", "cn = \"loose\"\nexpiration_days = 30\n" SERVER, 0640);
+        make_cert("one", "cn = \"one\"\nexpiration_days = 30\n" SERVER, 0600);
+        make_cert("two", "cn = \"two\"\nexpiration_days = 30\n" SERVER, 0600);
+        snprintf(a, sizeof(a), "%s/certs/one.key", dir);
+        snprintf(b, sizeof(b), "%s/certs/two.key", dir);
+        ck_assert_int_eq(rename(b, a), 0);                      /* one.pem + two's key */
+        gnutls_x509_crt_deinit(leaf_of("web", web));
+        gnutls_x509_crt_deinit(leaf_of("loose", loose));
+        gnutls_x509_crt_deinit(leaf_of("one", one));
+        gnutls_x509_crt_deinit(leaf_of("two", two));
+        mon_keys_init(dir);
+
+        ck_assert_int_eq(key_check("web", web, why, sizeof(why)), 0);
+        ck_assert_int_lt(key_check("loose", loose, why, sizeof(why)), 0);
+        ck_assert_str_eq(why, "the private key file may be read or written by others than its owner (chmod 600)");
+        ck_assert_int_lt(key_check("one", one, why, sizeof(why)), 0);
+        ck_assert_str_eq(why, "the private key does not match the certificate");
+        ck_assert_int_lt(key_check("two", two, why, sizeof(why)), 0);
+        ck_assert_str_eq(why, "two.key: no private key");
+        ck_assert_int_lt(key_check("two", one, why, sizeof(why)), 0);       /* not two's thumbprint */
+        ck_assert_str_eq(why, "the certificate changed while it was read");
+        ck_assert_int_lt(key_check("none", one, why, sizeof(why)), 0);
+        ck_assert_str_eq(why, "none.pem: No such file or directory");
+        ck_assert_int_lt(key_check("loose", web, why, sizeof(why)), 0);    /* another thumbprint */
+        ck_assert_str_eq(why, "the certificate changed while it was read");
+        ck_assert_int_lt(key_check("../certs/web", web, why, sizeof(why)), 0);
+        ck_assert_int_lt(key_check(".web", web, why, sizeof(why)), 0);
+        ck_assert_int_lt(key_check("", web, why, sizeof(why)), 0);
+        /* a key root does not own */
+        snprintf(a, sizeof(a), "%s/certs/web.key", dir);
+        ck_assert_int_eq(chown(a, 1, 1), 0);
+        ck_assert_int_lt(key_check("web", web, why, sizeof(why)), 0);
+        ck_assert_str_eq(why, "the private key file is not owned by root");
+        ck_assert_int_eq(chown(a, 0, 0), 0);
+        ck_assert_int_eq(key_check("web", web, why, sizeof(why)), 0);
+        /* a folder others may write, or a link in its place */
+        snprintf(certs, sizeof(certs), "%s/certs", dir);
+        ck_assert_int_eq(chmod(certs, 0777), 0);
+        ck_assert_int_lt(key_check("web", web, why, sizeof(why)), 0);
+        ck_assert_ptr_nonnull(strstr(why, "certificate folder"));
+        ck_assert_int_eq(chmod(certs, 0755), 0);
+        snprintf(a, sizeof(a), "%s/real", dir);
+        ck_assert_int_eq(rename(certs, a), 0);
+        ck_assert_int_eq(symlink(a, certs), 0);
+        ck_assert_int_lt(key_check("web", web, why, sizeof(why)), 0);
+        ck_assert_ptr_nonnull(strstr(why, "certificate folder"));
+        ck_assert_int_eq(unlink(certs), 0);
+        ck_assert_int_eq(rename(a, certs), 0);
+        mon_keys_stop();
+}
+END_TEST
+
+START_TEST(monitor_signs_what_gnutls_asks)
+{
+        /* a SHA-256 DigestInfo prefix: what GnuTLS hands an external RSA key
+         * for PKCS#1 v1.5 (GNUTLS_SIGN_RSA_RAW) */
+        static const uint8_t prefix[] = { 0x30, 0x31, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65,
+                                          0x03, 0x04, 0x02, 0x01, 0x05, 0x00, 0x04, 0x20 };
+        static const char msg[] = "TLS 1.3, server CertificateVerify";
+        uint8_t ec[MON_THUMB_LEN], rsa[MON_THUMB_LEN], digest[32], info[sizeof(prefix) + 32];
+        gnutls_datum_t m = { (unsigned char *)msg, sizeof(msg) - 1 }, h = { digest, 32 }, sig;
+        gnutls_x509_crt_t ec_crt, rsa_crt;
+        gnutls_pubkey_t ec_pub, rsa_pub;
+        char why[256];
+
+        if (geteuid() != 0)
+                return;
+        make_cert_key("ec", "cn = \"ec\"\nexpiration_days = 30\n" SERVER, 0600,
+                      "--key-type=ecdsa --curve=secp256r1");
+        make_cert_key("rsa", "cn = \"rsa\"\nexpiration_days = 30\n" SERVER, 0600, "--key-type=rsa --bits=2048");
+        ec_crt = leaf_of("ec", ec);
+        rsa_crt = leaf_of("rsa", rsa);
+        ck_assert_int_eq(gnutls_pubkey_init(&ec_pub), 0);
+        ck_assert_int_eq(gnutls_pubkey_import_x509(ec_pub, ec_crt, 0), 0);
+        ck_assert_int_eq(gnutls_pubkey_init(&rsa_pub), 0);
+        ck_assert_int_eq(gnutls_pubkey_import_x509(rsa_pub, rsa_crt, 0), 0);
+        ck_assert_int_eq(gnutls_hash_fast(GNUTLS_DIG_SHA256, msg, sizeof(msg) - 1, digest), 0);
+        memcpy(info, prefix, sizeof(prefix));
+        memcpy(info + sizeof(prefix), digest, 32);
+        mon_keys_init(dir);
+
+        /* a key that passed its check; and one loaded at its first signature */
+        ck_assert_int_eq(key_check("ec", ec, why, sizeof(why)), 0);
+        ck_assert_int_eq(key_sign("ec", ec, MON_SIGN_HASH, GNUTLS_SIGN_ECDSA_SECP256R1_SHA256, 0, digest, 32, &sig), 0);
+        ck_assert_int_eq(gnutls_pubkey_verify_hash2(ec_pub, GNUTLS_SIGN_ECDSA_SECP256R1_SHA256, 0, &h, &sig), 0);
+        ck_assert_int_eq(key_sign("ec", ec, MON_SIGN_DATA, GNUTLS_SIGN_ECDSA_SHA256, 0, msg, m.size, &sig), 0);
+        ck_assert_int_eq(gnutls_pubkey_verify_data2(ec_pub, GNUTLS_SIGN_ECDSA_SHA256, 0, &m, &sig), 0);
+        ck_assert_int_eq(key_sign("rsa", rsa, MON_SIGN_HASH, GNUTLS_SIGN_RSA_RAW, 0, info, sizeof(info), &sig), 0);
+        ck_assert_int_eq(gnutls_pubkey_verify_hash2(rsa_pub, GNUTLS_SIGN_RSA_SHA256, 0, &h, &sig), 0);
+        ck_assert_int_eq(key_sign("rsa", rsa, MON_SIGN_HASH, GNUTLS_SIGN_RSA_PSS_RSAE_SHA256, 0, digest, 32, &sig), 0);
+        ck_assert_int_eq(gnutls_pubkey_verify_hash2(rsa_pub, GNUTLS_SIGN_RSA_PSS_RSAE_SHA256, 0, &h, &sig), 0);
+        ck_assert_int_eq(key_sign("rsa", rsa, MON_SIGN_DATA, GNUTLS_SIGN_RSA_PSS_RSAE_SHA256, 0, msg, m.size, &sig), 0);
+        ck_assert_int_eq(gnutls_pubkey_verify_data2(rsa_pub, GNUTLS_SIGN_RSA_PSS_RSAE_SHA256, 0, &m, &sig), 0);
+
+        /* refused: another key type's algorithm, a digest of the wrong
+         * length, unknown flags, RSA_RAW for ECDSA, no such pair */
+        ck_assert_int_eq(key_sign("ec", ec, MON_SIGN_HASH, GNUTLS_SIGN_RSA_PSS_RSAE_SHA256, 0, digest, 32, &sig), -EINVAL);
+        ck_assert_int_eq(key_sign("ec", ec, MON_SIGN_HASH, GNUTLS_SIGN_ECDSA_SECP256R1_SHA256, 0, digest, 31, &sig), -EINVAL);
+        ck_assert_int_eq(key_sign("ec", ec, MON_SIGN_HASH, GNUTLS_SIGN_ECDSA_SECP256R1_SHA256, 1u << 30, digest, 32, &sig),
+                         -EINVAL);
+        ck_assert_int_eq(key_sign("ec", ec, MON_SIGN_HASH, GNUTLS_SIGN_RSA_RAW, 0, info, sizeof(info), &sig), -EINVAL);
+        ck_assert_int_eq(key_sign("ec", ec, 3, GNUTLS_SIGN_ECDSA_SHA256, 0, digest, 32, &sig), -EINVAL);
+        ck_assert_int_eq(key_sign("ec", rsa, MON_SIGN_HASH, GNUTLS_SIGN_ECDSA_SHA256, 0, digest, 32, &sig), -ENOKEY);
+        ck_assert_int_eq(key_sign("nosuch", ec, MON_SIGN_HASH, GNUTLS_SIGN_ECDSA_SHA256, 0, digest, 32, &sig), -ENOKEY);
+        ck_assert_int_eq(key_sign("a/b", ec, MON_SIGN_HASH, GNUTLS_SIGN_ECDSA_SHA256, 0, digest, 32, &sig), -ENOKEY);
+
+        gnutls_pubkey_deinit(ec_pub);
+        gnutls_pubkey_deinit(rsa_pub);
+        gnutls_x509_crt_deinit(ec_crt);
+        gnutls_x509_crt_deinit(rsa_crt);
+        mon_keys_stop();
+}
+END_TEST
+
+/* Sends q (len bytes) on the synchronous socket's network end and lets
+ * the monitor's side answer: the answer's length (0: none), *fd the
+ * socket it carries or -1. */
+static ssize_t sync_ask(const void *q, size_t len, struct mon_bound *a, int *fd)
+{
+        int sv[2], fds[MONMSG_MAX_FDS], nfds;
+        ssize_t n;
+
+        ck_assert_int_eq(socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv), 0);
+        ck_assert_int_eq(monmsg_send(sv[1], q, len, NULL, 0, 0), 0);
+        ck_assert(mon_sync_handle(sv[0]));
+        n = monmsg_recv(sv[1], a, sizeof(*a), fds, &nfds, MSG_DONTWAIT);
+        *fd = nfds == 1 ? fds[0] : -1;
+        close(sv[0]);
+        close(sv[1]);
+        return n == -EAGAIN ? 0 : n;
+}
+
+START_TEST(monitor_binds_only_what_it_should)
+{
+        struct mon_bind q = { MON_BIND, 3, "127.0.0.1", 0, 0 };
+        struct mon_bound a;
+        int fd, on = 0;
+        socklen_t l = sizeof(on);
+
+        ck_assert_int_eq(sync_ask(&q, sizeof(q), &a, &fd), sizeof(a));
+        ck_assert_int_eq(a.result, 0);
+        ck_assert_uint_eq(a.seq, 3);
+        ck_assert_int_ge(fd, 0);
+        ck_assert_int_eq(getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &on, &l), 0);
+        ck_assert_int_eq(on, 1);
+        ck_assert(fcntl(fd, F_GETFL) & O_NONBLOCK);
+        close(fd);
+        /* refused, with an answer: not numeric, a port out of range, a
+         * freebind that is not 0 or 1, an address that does not end in
+         * its field */
+        snprintf(q.addr, sizeof(q.addr), "localhost");
+        ck_assert_int_eq(sync_ask(&q, sizeof(q), &a, &fd), sizeof(a));
+        ck_assert_int_eq(a.result, -EINVAL);
+        ck_assert_int_eq(fd, -1);
+        snprintf(q.addr, sizeof(q.addr), "127.0.0.1");
+        q.port = 65536;
+        ck_assert_int_eq(sync_ask(&q, sizeof(q), &a, &fd), sizeof(a));
+        ck_assert_int_eq(a.result, -EINVAL);
+        q.port = -1;
+        ck_assert_int_eq(sync_ask(&q, sizeof(q), &a, &fd), sizeof(a));
+        ck_assert_int_eq(a.result, -EINVAL);
+        q.port = 0;
+        q.freebind = 2;
+        ck_assert_int_eq(sync_ask(&q, sizeof(q), &a, &fd), sizeof(a));
+        ck_assert_int_eq(a.result, -EINVAL);
+        q.freebind = 0;
+        memset(q.addr, '1', sizeof(q.addr));
+        ck_assert_int_eq(sync_ask(&q, sizeof(q), &a, &fd), sizeof(a));
+        ck_assert_int_eq(a.result, -EINVAL);
+        /* dropped unanswered: a wrong size, an unknown type */
+        snprintf(q.addr, sizeof(q.addr), "127.0.0.1");
+        ck_assert_int_eq(sync_ask(&q, sizeof(q) - 1, &a, &fd), 0);
+        q.type = MON_BIND_RESULT;
+        ck_assert_int_eq(sync_ask(&q, sizeof(q), &a, &fd), 0);
+}
+END_TEST
+
 /* --- certificate mappings ------------------------------------------------ */
 
 #define CA "0123456789abcdef0123456789abcdef01234567"
@@ -255,6 +528,9 @@ Suite *certs_suite(void)
         tcase_add_test(tc, store_indexes_and_checks);
         tcase_add_test(tc, store_refuses_a_key_that_does_not_match);
         tcase_add_test(tc, cn_rule_of_retrieve);
+        tcase_add_test(tc, monitor_checks_keys_as_the_store_did);
+        tcase_add_test(tc, monitor_signs_what_gnutls_asks);
+        tcase_add_test(tc, monitor_binds_only_what_it_should);
         tcase_add_test(tc, mapping_check_canonicalises);
         tcase_add_test(tc, mapping_find);
         suite_add_tcase(s, tc);

@@ -32,6 +32,7 @@ int main(void)
         srunner_add_suite(sr, cli_transport_suite());
         srunner_add_suite(sr, winrs_suite());
         srunner_add_suite(sr, shell_suite());
+        srunner_add_suite(sr, monitor_peer_suite());
         if (!getenv("CK_FORK"))
                 srunner_set_fork_status(sr, CK_FORK);
         srunner_run_all(sr, CK_ENV); /* CK_VERBOSITY=verbose lists every test */

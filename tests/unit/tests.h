@@ -28,6 +28,7 @@ Suite *cli_output_suite(void);
 Suite *cli_transport_suite(void);
 Suite *winrs_suite(void);
 Suite *shell_suite(void);
+Suite *monitor_peer_suite(void);
 
 /* The source tree: $WINRMD_SRCDIR (set by make check), else the configure-time
  * path.  Borrowed. */
