@@ -62,40 +62,6 @@ static struct event *ino_ev, *settle_ev, *daily_ev;
 
 /* --- files ----------------------------------------------------------------- */
 
-/* Reads a whole regular file of at most max bytes; *st gets its status.
- * A new buffer (NUL-terminated) or NULL with errno set. */
-static char *read_file(const char *path, size_t max, size_t *len, struct stat *st)
-{
-        int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-        char *buf = NULL;
-        ssize_t n;
-
-        if (fd < 0)
-                return NULL;
-        if (fstat(fd, st) < 0)
-                goto out;
-        if (!S_ISREG(st->st_mode) || st->st_size < 0 || (size_t)st->st_size > max) {
-                errno = S_ISREG(st->st_mode) ? EFBIG : EINVAL;
-                goto out;
-        }
-        buf = malloc((size_t)st->st_size + 1);
-        if (!buf)
-                goto out;
-        n = read(fd, buf, (size_t)st->st_size);
-        if (n < 0 || n != st->st_size) {
-                wipe(buf, (size_t)st->st_size);
-                free(buf);
-                buf = NULL;
-                errno = n < 0 ? errno : EIO;
-                goto out;
-        }
-        buf[n] = '\0';
-        *len = (size_t)n;
-out:
-        close(fd);
-        return buf;
-}
-
 /* The folder of client CAs: service.client_ca_dir, or STATE/client-ca. */
 static void ca_dir(char *out, size_t len)
 {
@@ -169,7 +135,7 @@ static char *load_cas(size_t *len)
                 char *pem, *grown;
 
                 snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
-                pem = read_file(path, MAX_PEM, &l, &st);
+                pem = read_file_at(AT_FDCWD, path, MAX_PEM, &l, &st);
                 if (!pem) {
                         log_warn("client CA %s: %s (skipped)", path, strerror(errno));
                         continue;
@@ -287,7 +253,7 @@ static const char *local_creds(struct entry *e, const char *dir, const char *pem
         char *key;
 
         snprintf(path, sizeof(path), "%s/%s.key", dir, e->info.name);
-        key = read_file(path, MAX_KEY, &key_len, &kst);
+        key = read_file_at(AT_FDCWD, path, MAX_KEY, &key_len, &kst);
         if (!key) {
                 snprintf(why, why_len, "%s.key: %s", e->info.name, errno == ENOENT ? "no private key" : strerror(errno));
                 return why;
@@ -337,7 +303,7 @@ static struct entry *load_pair(const char *dir, const char *pem_name, const char
                 return NULL;
         snprintf(e->info.name, sizeof(e->info.name), "%.*s", (int)stem, pem_name);
         snprintf(path, sizeof(path), "%s/%s", dir, pem_name);
-        pem = read_file(path, MAX_PEM, &pem_len, &pst);
+        pem = read_file_at(AT_FDCWD, path, MAX_PEM, &pem_len, &pst);
         if (!pem) {
                 snprintf(why, sizeof(why), "%s%s", strerror(errno), errno == EACCES ?
                          " (the daemon's user must be able to read the certificate: chmod 644)" : "");

@@ -89,41 +89,6 @@ static int open_certs(char *why, size_t len)
         return fd;
 }
 
-/* The regular file name in dfd (a link root put there is followed), at
- * most max bytes, NUL-terminated; *st its status.  NULL with errno set. */
-static char *read_at(int dfd, const char *name, size_t max, size_t *len, struct stat *st)
-{
-        int fd = openat(dfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-        char *buf = NULL;
-        ssize_t n;
-
-        if (fd < 0)
-                return NULL;
-        if (fstat(fd, st) < 0)
-                goto out;
-        if (!S_ISREG(st->st_mode) || st->st_size < 0 || (size_t)st->st_size > max) {
-                errno = S_ISREG(st->st_mode) ? EFBIG : EINVAL;
-                goto out;
-        }
-        buf = malloc((size_t)st->st_size + 1);
-        if (!buf)
-                goto out;
-        n = read(fd, buf, (size_t)st->st_size);
-        if (n != st->st_size) {
-                int e = n < 0 ? errno : EIO;
-                wipe(buf, (size_t)st->st_size);
-                free(buf);
-                buf = NULL;
-                errno = e;
-                goto out;
-        }
-        buf[n] = '\0';
-        *len = (size_t)n;
-out:
-        close(fd);
-        return buf;
-}
-
 static void free_text(char *p, size_t n)
 {
         if (p) {
@@ -145,7 +110,7 @@ static int load_leaf(int dfd, const char *name, const uint8_t *thumbprint, gnutl
         int r = 0;
 
         snprintf(file, sizeof(file), "%s.pem", name);
-        pem = read_at(dfd, file, MAX_PEM_FILE, &pem_len, &st);
+        pem = read_file_at(dfd, file, MAX_PEM_FILE, &pem_len, &st);
         if (!pem) {
                 r = -errno;
                 snprintf(why, len, "%s: %s", file, strerror(errno));
@@ -209,7 +174,7 @@ static int load_key(int dfd, const char *name, gnutls_x509_crt_t leaf, gnutls_pr
         int r;
 
         snprintf(file, sizeof(file), "%s.key", name);
-        text = read_at(dfd, file, MAX_KEY_FILE, &key_len, &st);
+        text = read_file_at(dfd, file, MAX_KEY_FILE, &key_len, &st);
         if (!text) {
                 r = -errno;
                 snprintf(why, len, "%s: %s", file, errno == ENOENT ? "no private key" : strerror(errno));

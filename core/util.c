@@ -3,9 +3,12 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
 #include <gnutls/crypto.h>
 #include <gnutls/gnutls.h>
 #include <uuid/uuid.h>
@@ -254,4 +257,40 @@ size_t utf8_seq(const unsigned char *p, size_t n, uint32_t *cp)
                 return 0;
         *cp = c;
         return len;
+}
+
+char *read_file_at(int dfd, const char *name, size_t max, size_t *len, struct stat *st)
+{
+        int fd = openat(dfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+        char *buf = NULL;
+        ssize_t n;
+        int saved;
+
+        if (fd < 0)
+                return NULL;
+        if (fstat(fd, st) < 0)
+                goto out;
+        if (!S_ISREG(st->st_mode) || st->st_size < 0 || (size_t)st->st_size > max) {
+                errno = S_ISREG(st->st_mode) ? EFBIG : EINVAL;
+                goto out;
+        }
+        buf = malloc((size_t)st->st_size + 1);
+        if (!buf)
+                goto out;
+        n = read(fd, buf, (size_t)st->st_size);
+        if (n != st->st_size) {
+                int e = n < 0 ? errno : EIO;
+                wipe(buf, (size_t)st->st_size);
+                free(buf);
+                buf = NULL;
+                errno = e;
+                goto out;
+        }
+        buf[n] = '\0';
+        *len = (size_t)n;
+out:
+        saved = errno;
+        close(fd);
+        errno = saved;
+        return buf;
 }

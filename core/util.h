@@ -37,6 +37,14 @@ void wipe(void *p, size_t n);
  * point in *cp; 0 when the bytes there are not UTF-8. */
 size_t utf8_seq(const unsigned char *p, size_t n, uint32_t *cp);
 
+struct stat;
+/* The regular file name (relative to the folder dfd, or AT_FDCWD; a link
+ * is followed) of at most max bytes, read whole into a new NUL-terminated
+ * buffer the caller frees (wipe() it first for a secret), its length in
+ * *len and its status in *st; NULL with errno set (EFBIG too large,
+ * EINVAL not a regular file). */
+char *read_file_at(int dfd, const char *name, size_t max, size_t *len, struct stat *st);
+
 /* Copies the next word of a comma/space separated list at *p into out
  * (truncated to n-1) and advances *p; false at the end. */
 bool next_word(const char **p, char *out, size_t n);

@@ -21,7 +21,7 @@ from harness import (ADMIN_PASS, ADMIN_USER, CLIENT_TIMEOUT, IDENTIFY, NS, SLOW,
                      DaemonTestCase, envelope, parse_xml, wait_until)
 from listener_helpers import (CUR_URI, INVALID_PARAMETER, LEGACY_NS, LEGACY_URI,
                               T_CREATE, T_DELETE, free_port, listener_doc, refuses)
-from tls_helpers import (HTTPSConnection, Pki, client_context, install, post_https, presented,
+from tls_helpers import (CertStoreMixin, HTTPSConnection, Pki, client_context, install, post_https, presented,
                          spaced, thumbprint)
 
 CERT_URI = "wsman:Microsoft.com/wsman/2005/06/config/Certificate"   # as the seed writes it
@@ -35,7 +35,7 @@ def retrieve_body(hostname, ns=CERT_NS):
             % (ns, hostname))
 
 
-class HttpsCase(DaemonTestCase):
+class HttpsCase(CertStoreMixin, DaemonTestCase):
     """A daemon with a test CA's server certificates in its store."""
 
     CONFIG = {"service.idle_timeout_ms": "3000"}    # the TLS handshake deadline follows it
@@ -66,26 +66,6 @@ class HttpsCase(DaemonTestCase):
         install(cls.daemon.state_dir, "mismatch", cls.certs["mismatch"][0], cls.certs["other"][1])
         install(cls.daemon.state_dir, "loose", *cls.certs["loose"], key_mode=0o644)
         cls.wait_store(before, 6)
-
-    @classmethod
-    def tearDownClass(cls):
-        try:
-            super().tearDownClass()
-        finally:
-            cls.pki.cleanup()
-
-    @classmethod
-    def store_reads(cls):
-        return len(re.findall(r"certificate store: \d+ certificate", cls.daemon.stderr()))
-
-    @classmethod
-    def wait_store(cls, before, count):
-        """Waits for a reread of the store (after `before` of them) that holds count certificates."""
-        def done():
-            lines = re.findall(r"certificate store: (\d+) certificate", cls.daemon.stderr())
-            return len(lines) > before and int(lines[-1]) == count
-        if not wait_until(done, 5 * SLOW):
-            raise AssertionError("the store was not reread:\n" + cls.daemon.stderr()[-3000:])
 
     # requests on the control socket
     def send(self, action, uri, selectors=None, body=""):

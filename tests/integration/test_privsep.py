@@ -26,7 +26,7 @@ from listener_helpers import (LEGACY_NS, LEGACY_URI, T_CREATE, T_DELETE, free_po
 from test_config_durable import StoreDaemon
 from test_config_resource import legacy_put, nest, walk
 from test_processes import ProcessCase
-from tls_helpers import HTTPSConnection, Pki, client_context, install, post_https, presented, thumbprint
+from tls_helpers import CertStoreMixin, HTTPSConnection, Pki, client_context, install, post_https, presented, thumbprint
 
 CONFIG_URI = "wsman:microsoft.com/wsman/2005/06/config"
 HOST = "host.fabrikam.test"
@@ -99,7 +99,7 @@ def skip_unless_privileged_port_free(case, port):
         probe.close()
 
 
-class PrivsepTest(ProcessCase):
+class PrivsepTest(CertStoreMixin, ProcessCase):
     """One unprivileged daemon with an ECDSA P-256 and an RSA 2048
     certificate in its store and run.so for process starts."""
 
@@ -115,21 +115,7 @@ class PrivsepTest(ProcessCase):
         before = cls.store_reads()
         for name, (pem, key) in cls.certs.items():
             install(cls.daemon.state_dir, name, pem, key)
-        if not wait_until(lambda: cls.store_reads() > before and
-                          re.findall(r"certificate store: (\d+) certificate", cls.daemon.stderr())[-1] == "2",
-                          5 * SLOW):
-            raise AssertionError("the store was not reread:\n" + cls.daemon.stderr()[-3000:])
-
-    @classmethod
-    def tearDownClass(cls):
-        try:
-            super().tearDownClass()
-        finally:
-            cls.pki.cleanup()
-
-    @classmethod
-    def store_reads(cls):
-        return len(re.findall(r"certificate store: \d+ certificate", cls.daemon.stderr()))
+        cls.wait_store(before, 2)
 
     def send(self, action, uri, selectors=None, body=""):
         return self.post_unix(envelope(action, uri, selectors=selectors, body=body))

@@ -33,7 +33,7 @@ import unittest
 from harness import (ADMIN_PASS, ADMIN_USER, PLAIN_BASIC, SLOW, DaemonTestCase, envelope,
                      wait_until)
 from listener_helpers import LEGACY_URI, T_CREATE, T_DELETE, free_port, listener_doc, LEGACY_NS
-from tls_helpers import Pki, ca_thumbprint, install, spaced, thumbprint
+from tls_helpers import CertStoreMixin, Pki, ca_thumbprint, install, spaced, thumbprint
 from cli_helpers import (Netns, FakeServer, Winrm, element_children, host_connect, http_response,
                          localname, parse, shape_lines, skip_unless_winrm, xml_shape)
 
@@ -253,7 +253,7 @@ def listener_text(ip, port, hostname, thumb, transport="HTTPS", enabled="true"):
 
 # --- the base of every class with a daemon ----------------------------------------------
 
-class CliCase(DaemonTestCase):
+class CliCase(CertStoreMixin, DaemonTestCase):
     """A daemon, and winrm pointed at its control socket."""
 
     @classmethod
@@ -269,20 +269,6 @@ class CliCase(DaemonTestCase):
         finally:
             if getattr(cls, "winrm", None):
                 cls.winrm.cleanup()
-
-    @classmethod
-    def store_reads(cls):
-        return len(re.findall(r"certificate store: \d+ certificate", cls.daemon.stderr()))
-
-    @classmethod
-    def wait_store(cls, before, count):
-        """Waits for a reread of the certificate store, after the `before`
-        first ones, that holds count certificates."""
-        def done():
-            found = re.findall(r"certificate store: (\d+) certificate", cls.daemon.stderr())
-            return len(found) > before and int(found[-1]) == count
-        if not wait_until(done, 5 * SLOW):
-            raise AssertionError("the certificate store was not reread:\n" + cls.daemon.stderr()[-3000:])
 
     @classmethod
     def unix_request(cls, body):
@@ -388,13 +374,6 @@ class SeedCommandsTest(CliCase):
             cls.pki.cleanup()
             super().tearDownClass()
             raise
-
-    @classmethod
-    def tearDownClass(cls):
-        try:
-            super().tearDownClass()
-        finally:
-            cls.pki.cleanup()
 
     # the configuration
     def test_get_config_is_the_seeds_text(self):

@@ -8,6 +8,7 @@ machine's own trust store."""
 import hashlib
 import http.client
 import os
+import re
 import shutil
 import socket
 import ssl
@@ -15,7 +16,7 @@ import subprocess
 import tempfile
 import time
 
-from harness import CLIENT_TIMEOUT, SOAP_CT, basic, request
+from harness import CLIENT_TIMEOUT, SLOW, SOAP_CT, basic, request, wait_until
 
 MUTUAL = "http://schemas.dmtf.org/wbem/wsman/1/wsman/secprofile/https/mutual"
 
@@ -155,3 +156,30 @@ def post_https(port, body, ctx, auth=None, headers=None, conn=None, **kw):
         h["Authorization"] = basic(*auth)
     c = conn or HTTPSConnection(port, ctx)
     return request(c, body, headers=h, **kw)
+
+
+class CertStoreMixin:
+    """For a daemon test case: the rereads of its certificate store, and
+    the test CA (cls.pki, when setUpClass made one) removed at the end."""
+
+    @classmethod
+    def tearDownClass(cls):
+        try:
+            super().tearDownClass()
+        finally:
+            if getattr(cls, "pki", None):
+                cls.pki.cleanup()
+
+    @classmethod
+    def store_reads(cls):
+        return len(re.findall(r"certificate store: \d+ certificate", cls.daemon.stderr()))
+
+    @classmethod
+    def wait_store(cls, before, count):
+        """Waits for a reread of the store, after the `before` first ones,
+        that holds count certificates."""
+        def done():
+            found = re.findall(r"certificate store: (\d+) certificate", cls.daemon.stderr())
+            return len(found) > before and int(found[-1]) == count
+        if not wait_until(done, 5 * SLOW):
+            raise AssertionError("the certificate store was not reread:\n" + cls.daemon.stderr()[-3000:])
