@@ -450,8 +450,13 @@ fi
 # --- throughput --------------------------------------------------------------------
 errors=0
 hz=$(getconf CLK_TCK)
-ticks() { # ticks PID: user + system CPU time of PID, in clock ticks
-        awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0
+ticks() { # ticks PID: user + system CPU time of PID and its children
+        # (winrmd's monitor, which signs the handshakes), in clock ticks
+        t=0
+        for p in "$1" $(cat /proc/"$1"/task/*/children 2>/dev/null); do
+                t=$((t + $(awk '{ print $14 + $15 }' "/proc/$p/stat" 2>/dev/null || echo 0)))
+        done
+        echo "$t"
 }
 # bench NAME PID URL WRK-ARGS...: one wrk run against URL while measuring the
 # CPU of the server PID; appends req/s to $tmp/NAME.rps and req/s per
