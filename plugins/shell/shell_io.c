@@ -146,6 +146,15 @@ static bool deliverable(const struct sh_command *c, unsigned streams)
         return false;
 }
 
+/* True when streams have bytes to give (not only an End). */
+static bool has_bytes(const struct sh_command *c, unsigned streams)
+{
+        for (int i = 0; i < 2; i++)
+                if ((streams & (1u << i)) && available(c, i) > 0)
+                        return true;
+        return false;
+}
+
 /* True when the held Receive should not wait for more: a buffer it asks
  * for is full or holds a whole reply. */
 static bool full(const struct sh_command *c)
@@ -563,7 +572,7 @@ winrmd_status io_receive(winrmd_ctx *ctx, struct sh_command *c, unsigned streams
                         stream_drop(&c->out[i], c->out[i].len);
                 pump(c, i);
         }
-        if (c->done_sent || finished(c) || deliverable(c, streams)) {
+        if (c->done_sent || finished(c) || has_bytes(c, streams)) {
                 st = write_receive(ctx, c, streams);
                 resume(c);
                 return st;
@@ -573,7 +582,9 @@ winrmd_status io_receive(winrmd_ctx *ctx, struct sh_command *c, unsigned streams
         c->deadline_ms = now + left - margin;
         c->waiter = ctx;
         c->want_streams = streams;
-        c->wake_ms = 0;
+        /* only an End to give: the exit usually follows at once, and one
+         * reply then carries both (a client saves a round trip) */
+        c->wake_ms = deliverable(c, streams) ? now + SHELL_COALESCE_MS : 0;
         schedule(c);
         return WINRMD_PENDING;
 }
