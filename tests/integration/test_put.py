@@ -1,0 +1,181 @@
+"""Put of a whole representation (issue 13): what a client Gets it may send
+back with one field changed.  Read-only and key fields sent back unchanged,
+and the output-only ones (ListeningOn, CertificateThumbprintInUse, Source),
+are accepted and ignored; a change to a read-only or key field is refused
+with x:InvalidRepresentation, the DSP0226 ReadOnly fault detail and a
+message naming the field.  And a Put that sends back exactly what Get
+returned changes nothing: every resource the agent serves with Put (found
+through the plugin configuration, so a new one cannot be missed), in both
+generations, leaves the store byte for byte and every Get as they were."""
+
+import os
+import unittest
+
+from lxml import etree
+
+from harness import (NS, PLAIN_BASIC, T_GET, T_PUT, E_ENUMERATE, E_PULL, DaemonTestCase, envelope)
+from listener_helpers import (CUR_URI, LEGACY_NS, LEGACY_URI, T_CREATE, T_DELETE, Current, Legacy,
+                              ListenerCase, fields_of, free_port, listener_doc, refuses, serves)
+
+READ_ONLY_DETAIL = "http://schemas.dmtf.org/wbem/wsman/1/wsman/faultDetail/ReadOnly"
+INVALID_REPRESENTATION = ("x", "InvalidRepresentation")
+PLUGIN_URI = "http://schemas.microsoft.com/wbem/wsman/1/config/plugin"
+PLUGIN_NS = "http://schemas.microsoft.com/wbem/wsman/1/config/PluginConfiguration"
+MAP_URI = "http://schemas.microsoft.com/wbem/wsman/1/config/service/certmapping"
+CONFIG_URIS = {
+    "wsman:microsoft.com/wsman/2005/06/config",
+    "http://schemas.microsoft.com/wbem/wsman/1/config",
+    "http://schemas.microsoft.com/wbem/wsman/1/config/client",
+    "http://schemas.microsoft.com/wbem/wsman/1/config/client/auth",
+    "http://schemas.microsoft.com/wbem/wsman/1/config/service",
+    "http://schemas.microsoft.com/wbem/wsman/1/config/service/auth",
+    "http://schemas.microsoft.com/wbem/wsman/1/config/winrs",
+    "winrm/config", "winrm/config/client", "winrm/config/client/auth", "winrm/config/service",
+    "winrm/config/service/auth", "winrm/config/winrs",
+}
+LISTENER_URIS = {LEGACY_URI, CUR_URI, "winrm/config/listener"}
+PLUGIN_URIS = {PLUGIN_URI, "winrm/config/plugin"}
+MAP_URIS = {MAP_URI, "winrm/config/service/certmapping"}
+
+
+def body_of(resp):
+    """The one element of a reply's s:Body."""
+    body = resp.doc.find("s:Body", NS)
+    kids = [k for k in body if isinstance(k.tag, str)]
+    assert len(kids) == 1, resp
+    return kids[0]
+
+
+def canon(elem):
+    """elem as canonical XML (C14N), for comparing two replies."""
+    return etree.tostring(elem, method="c14n")
+
+
+def with_field(elem, name, text):
+    """A copy of the Listener elem with field name's text replaced (the
+    field added at the end when elem has none)."""
+    out = etree.fromstring(etree.tostring(elem))
+    ns = etree.QName(out).namespace
+    f = out.find("{%s}%s" % (ns, name))
+    if f is None:
+        f = etree.SubElement(out, "{%s}%s" % (ns, name))
+    f.text = text
+    return out
+
+
+def sel(view, ip, port):
+    """Selectors that name the one listener on ip and port in either view."""
+    return view.sel(ip, port) if view.legacy else view.sel_port(ip, port)
+
+
+class WholeListenerPutTest(ListenerCase):
+    """Get, change Enabled, send the whole representation back."""
+
+    def make(self, view, ip, via="unix"):
+        port = free_port(ip)
+        self.delete_later(Legacy, ip, port)
+        self.assertSoap(self.send(T_CREATE, view, sel(view, ip, port),
+                                  listener_doc(view.ns, view.create_fields(port)), via=via), 200)
+        return port
+
+    def roundtrip(self, view, ip, via):
+        port = self.make(view, ip, via)
+        self.assertTrue(serves(ip, port))
+        got = body_of(self.send(T_GET, view, sel(view, ip, port), via=via))
+        self.assertListener(got, view, view.expected(ip, port, True))
+        # off: the whole document, ListeningOn and all, with Enabled changed
+        resp = self.send(T_PUT, view, sel(view, ip, port),
+                         etree.tostring(with_field(got, "Enabled", "false")).decode(), via=via)
+        self.assertListener(self.body_child(resp, "{%s}Listener" % view.ns), view,
+                            view.expected(ip, port, False))
+        self.assertTrue(refuses(ip, port), "port %d still open after Enabled=false" % port)
+        self.assertTrue(any("port=%d enabled=false" % port in ln for ln in self.stored()), self.stored())
+        # on again, from the document the Put answered
+        off = body_of(self.send(T_GET, view, sel(view, ip, port), via=via))
+        resp = self.send(T_PUT, view, sel(view, ip, port),
+                         etree.tostring(with_field(off, "Enabled", "true")).decode(), via=via)
+        self.assertSoap(resp, 200)
+        self.assertTrue(serves(ip, port), "port %d not serving after Enabled=true" % port)
+        self.assertListener(body_of(self.send(T_GET, view, sel(view, ip, port), via=via)), view,
+                            view.expected(ip, port, True))
+
+    def test_legacy_control_socket(self):
+        self.roundtrip(Legacy, "127.0.0.1", "unix")
+
+    def test_current_control_socket(self):
+        self.roundtrip(Current, "127.0.0.1", "unix")
+
+    def test_legacy_over_tcp(self):
+        self.roundtrip(Legacy, "127.0.0.1", "tcp")
+
+    def test_current_over_tcp(self):
+        self.roundtrip(Current, "127.0.0.1", "tcp")
+
+    def test_current_ipv6(self):
+        self.roundtrip(Current, "::1", "unix")
+
+    def test_output_only_fields_are_ignored(self):
+        """ListeningOn, CertificateThumbprintInUse and Source report what the
+        agent does; sent back with whatever value, they change nothing."""
+        port = self.make(Current, "127.0.0.1")
+        got = body_of(self.send(T_GET, Current, sel(Current, "127.0.0.1", port)))
+        before = self.stored()
+        doc = with_field(got, "CertificateThumbprintInUse", "ab" * 20)
+        ns = etree.QName(doc).namespace
+        etree.SubElement(doc, "{%s}ListeningOn" % ns).text = "192.0.2.1"
+        etree.SubElement(doc, "{%s}Source" % ns).text = "GPO"
+        resp = self.send(T_PUT, Current, sel(Current, "127.0.0.1", port), etree.tostring(doc).decode(),
+                         via="tcp")
+        self.assertListener(self.body_child(resp, "{%s}Listener" % CUR_URI), Current,
+                            Current.expected("127.0.0.1", port, True))
+        self.assertEqual(self.stored(), before)
+        self.assertTrue(serves("127.0.0.1", port))
+
+    def test_key_fields_in_other_spellings_are_the_same(self):
+        """Key values compare as values: an IPv6 address written out in full,
+        a transport in lower case, are the record's own."""
+        port = self.make(Current, "::1")
+        got = body_of(self.send(T_GET, Current, sel(Current, "::1", port)))
+        before = self.stored()
+        doc = with_field(with_field(got, "Address", "ip:0:0:0:0:0:0:0:1"), "Transport", "http")
+        resp = self.send(T_PUT, Current, sel(Current, "::1", port), etree.tostring(doc).decode())
+        self.assertSoap(resp, 200)
+        legacy = body_of(self.send(T_GET, Legacy, sel(Legacy, "::1", port)))
+        doc = with_field(with_field(legacy, "IP", "0::1"), "Transport", "Http")
+        resp = self.send(T_PUT, Legacy, sel(Legacy, "::1", port), etree.tostring(doc).decode())
+        self.assertSoap(resp, 200)
+        self.assertEqual(self.stored(), before)
+
+    def assertReadOnly(self, resp, view, field):
+        fault = self.assertFault(resp, INVALID_REPRESENTATION, code="Sender")
+        self.assertEqual(fault.findtext("s:Detail/w:FaultDetail", namespaces=NS), READ_ONLY_DETAIL, resp)
+        text = self.assertListenerFault(resp, view, INVALID_REPRESENTATION)
+        self.assertIn(field, text, resp)
+        if not view.legacy:
+            self.assertEqual(fault.find("s:Detail/f:WSManFault", NS).get("Code"), str(0x80338015), resp)
+
+    def refused_changes(self, view, changes, via):
+        port = self.make(view, "127.0.0.1")
+        got = body_of(self.send(T_GET, view, sel(view, "127.0.0.1", port)))
+        before = self.stored()
+        for field, value in changes:
+            with self.subTest(field=field, value=value, via=via):
+                doc = with_field(with_field(got, "Enabled", "false"), field, value)
+                resp = self.send(T_PUT, view, sel(view, "127.0.0.1", port), etree.tostring(doc).decode(), via=via)
+                self.assertReadOnly(resp, view, field)
+                self.assertEqual(self.stored(), before)
+                self.assertTrue(serves("127.0.0.1", port))
+
+    def test_legacy_key_changes_are_refused(self):
+        for via in ("unix", "tcp"):
+            self.refused_changes(Legacy, [("IP", "127.0.0.2"), ("Port", "1"), ("Transport", "HTTPS"),
+                                          ("MACAddress", "12-34-56-78-90-AB")], via)
+
+    def test_current_key_changes_are_refused(self):
+        for via in ("unix", "tcp"):
+            self.refused_changes(Current, [("Address", "IP:127.0.0.2"), ("Address", "*"),
+                                           ("Transport", "HTTPS")], via)
+
+
+if __name__ == "__main__":
+    unittest.main()
