@@ -16,6 +16,7 @@ from lxml import etree
 from harness import (NS, PLAIN_BASIC, T_GET, T_PUT, E_ENUMERATE, E_PULL, DaemonTestCase, envelope)
 from listener_helpers import (CUR_URI, LEGACY_NS, LEGACY_URI, T_CREATE, T_DELETE, Current, Legacy,
                               ListenerCase, fields_of, free_port, listener_doc, refuses, serves)
+from test_config_limits import build_hello
 
 READ_ONLY_DETAIL = "http://schemas.dmtf.org/wbem/wsman/1/wsman/faultDetail/ReadOnly"
 INVALID_REPRESENTATION = ("x", "InvalidRepresentation")
@@ -175,6 +176,110 @@ class WholeListenerPutTest(ListenerCase):
         for via in ("unix", "tcp"):
             self.refused_changes(Current, [("Address", "IP:127.0.0.2"), ("Address", "*"),
                                            ("Transport", "HTTPS")], via)
+
+
+class RoundTripTest(DaemonTestCase):
+    """Get, then Put of the very body Get returned, for every resource with
+    Put: nothing changes.  The configuration is one where the mappings
+    between the views are not one to one (plain HTTP for Basic only, on
+    both sides; Negotiate without Kerberos; schemes listed while plain HTTP
+    is off), with listener, certmapping and security records in the store
+    and a provider whose resource has its own security descriptor."""
+    TCP = False
+    EXTRA_PROVIDERS = staticmethod(build_hello)
+    CONFIG = dict(PLAIN_BASIC, **{
+        "client.allow_unencrypted": "true",
+        "client.plain_schemes": "basic",
+        "service.auth.kerberos": "false",
+        "client.auth.negotiate": "false",
+        "max_batch_items": "20",             # a default, written out
+    })
+
+    def send(self, action, uri, selectors=None, body=""):
+        return self.post_unix(envelope(action, uri, selectors=selectors, body=body))
+
+    def store_bytes(self):
+        with open(os.path.join(self.daemon.state_dir, "winrmd.conf"), "rb") as f:
+            return f.read()
+
+    def enumerate(self, uri):
+        resp = self.send(E_ENUMERATE, uri, body="<n:Enumerate/>")
+        self.assertSoap(resp, 200)
+        ctx, items = resp.doc.findtext("s:Body/n:EnumerateResponse/n:EnumerationContext", namespaces=NS), []
+        for _ in range(100):
+            resp = self.send(E_PULL, uri, body="<n:Pull><n:EnumerationContext>%s</n:EnumerationContext>"
+                                               "<n:MaxElements>50</n:MaxElements></n:Pull>" % ctx)
+            pr = self.assertSoap(resp, 200).find("s:Body/n:PullResponse", NS)
+            items += [i for i in pr.find("n:Items", NS) if isinstance(i.tag, str)]
+            if pr.find("n:EndOfSequence", NS) is not None:
+                return items
+            ctx = pr.findtext("n:EnumerationContext", namespaces=NS)
+        self.fail("no EndOfSequence after 100 Pulls of %s" % uri)
+
+    def records(self):
+        """Listener, certmapping and security records, made through the agent."""
+        for ip, enabled in (("127.0.0.1", "true"), ("::1", "false"), ("127.0.0.1", "false")):
+            port = free_port(ip)
+            body = listener_doc(LEGACY_NS, [("Hostname", "host"), ("Transport", "HTTP"), ("Enabled", enabled)])
+            self.assertSoap(self.send(T_CREATE, LEGACY_URI, Legacy.sel(ip, port), body), 200)
+        for subject, enabled in (("alice@example.org", "true"), ("*", "false")):
+            sel = {"Issuer": "AB" * 20, "Subject": subject, "URI": "*"}
+            body = ('<cfg:certmapping xmlns:cfg="%s"><cfg:UserName>alice</cfg:UserName>'
+                    '<cfg:Enabled>%s</cfg:Enabled></cfg:certmapping>' % (MAP_URI, enabled))
+            self.assertSoap(self.send(T_CREATE, MAP_URI, sel, body), 200)
+        body = ('<p:PlugInConfiguration xmlns:p="%s" Name="shell"><p:Resources><p:Resource '
+                'ResourceUri="http://schemas.microsoft.com/wbem/wsman/1/windows/shell/cmd"><p:Security '
+                'Sddl="O:NSG:BAD:P(A;;GA;;;BA)(A;;GXGR;;;BU)"/></p:Resource></p:Resources>'
+                '</p:PlugInConfiguration>' % PLUGIN_NS)
+        self.assertSoap(self.send(T_PUT, PLUGIN_URI, {"Name": "shell"}, body), 200)
+
+    def instances(self, uri):
+        """The selector sets of every instance of uri."""
+        if uri in CONFIG_URIS:
+            return [None]
+        if uri in PLUGIN_URIS:
+            return [{"Name": p.get("Name")} for p in self.enumerate(uri)]
+        if uri in MAP_URIS:
+            return [{k: i.findtext("{%s}%s" % (MAP_URI, k)) for k in ("Issuer", "Subject", "URI")}
+                    for i in self.enumerate(uri)]
+        if uri in LISTENER_URIS:
+            out = []
+            for item in self.enumerate(uri):
+                f = dict(fields_of(item))
+                out.append({"IP": f["IP"], "Port": f["Port"]} if uri == LEGACY_URI else
+                           {"Address": f["Address"], "Transport": f["Transport"], "Port": f["Port"]})
+            return out
+        self.fail("%s takes Put but this test does not know how to name its instances" % uri)
+
+    def served_with_put(self):
+        uris = []
+        for plugin in self.enumerate(PLUGIN_URI):
+            for r in plugin.iter("{%s}Resource" % PLUGIN_NS):
+                if "Put" in [c.get("Type") for c in r.iter("{%s}Capability" % PLUGIN_NS)]:
+                    uris.append(r.get("ResourceUri"))
+        return uris
+
+    def test_get_put_changes_nothing(self):
+        self.records()
+        uris = self.served_with_put()
+        # the known ones are all there, in both generations
+        for must in CONFIG_URIS | LISTENER_URIS | PLUGIN_URIS | MAP_URIS:
+            self.assertIn(must, uris)
+        done = 0
+        for uri in uris:
+            for sel in self.instances(uri):
+                with self.subTest(uri=uri, selectors=sel):
+                    store = self.store_bytes()
+                    got = body_of(self.send(T_GET, uri, sel))
+                    resp = self.send(T_PUT, uri, sel, etree.tostring(got).decode())
+                    self.assertSoap(resp, 200)
+                    self.assertEqual(self.store_bytes().decode(), store.decode(),
+                                     "the store changed on a Put of what Get returned")
+                    again = body_of(self.send(T_GET, uri, sel))
+                    self.assertEqual(canon(again), canon(got))
+                    self.assertEqual(canon(body_of(resp)), canon(got))
+                    done += 1
+        self.assertGreaterEqual(done, len(CONFIG_URIS) + 3 * 3 + 2 * 2 + 2 * 5)
 
 
 if __name__ == "__main__":
