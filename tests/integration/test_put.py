@@ -178,6 +178,34 @@ class WholeListenerPutTest(ListenerCase):
                                            ("Transport", "HTTPS")], via)
 
 
+class StoreUntouchedTest(DaemonTestCase):
+    """A Put that changes nothing does not rewrite the store: the file an
+    administrator wrote (its order, its spacing, records without their
+    defaults) stays as it is."""
+    TCP = False
+    PORT = free_port()
+    ISSUER = "AB" * 20
+    CONFIG = {"max_batch_items": "20", "service.allow_unencrypted": "true",
+              "service.plain_schemes": "basic",
+              "listener": "address=IP:127.0.0.1 transport=http port=%d" % PORT,
+              "record": "certmapping issuer=%s subject=* uri=* user=alice enabled=true" % ISSUER}
+
+    def test_file_is_not_rewritten(self):
+        path = os.path.join(self.daemon.state_dir, "winrmd.conf")
+        with open(path, "rb") as f:
+            written = f.read()
+        for uri, sel in (("wsman:microsoft.com/wsman/2005/06/config", None), ("winrm/config", None),
+                         (LEGACY_URI, Legacy.sel("127.0.0.1", self.PORT)),
+                         (CUR_URI, Current.sel("127.0.0.1", self.PORT)),
+                         (MAP_URI, {"Issuer": self.ISSUER, "Subject": "*", "URI": "*"})):
+            with self.subTest(uri=uri):
+                got = body_of(self.post_unix(envelope(T_GET, uri, selectors=sel)))
+                resp = self.post_unix(envelope(T_PUT, uri, selectors=sel, body=etree.tostring(got).decode()))
+                self.assertSoap(resp, 200)
+                with open(path, "rb") as f:
+                    self.assertEqual(f.read().decode(), written.decode())
+
+
 class RoundTripTest(DaemonTestCase):
     """Get, then Put of the very body Get returned, for every resource with
     Put: nothing changes.  The configuration is one where the mappings
