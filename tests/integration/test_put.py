@@ -178,6 +178,30 @@ class WholeListenerPutTest(ListenerCase):
                                            ("Transport", "HTTPS")], via)
 
 
+class CertmappingReadOnlyTest(DaemonTestCase):
+    """A certmapping's key fields name it: a change names the field."""
+    TCP = False
+
+    def test_changed_key_names_the_field(self):
+        issuer = "ab" * 20
+        sel = {"Issuer": issuer, "Subject": "alice@example.org", "URI": "*"}
+        body = ('<cfg:certmapping xmlns:cfg="%s"><cfg:UserName>alice</cfg:UserName></cfg:certmapping>'
+                % MAP_URI)
+        self.assertSoap(self.post_unix(envelope(T_CREATE, MAP_URI, selectors=sel, body=body)), 200)
+        got = body_of(self.post_unix(envelope(T_GET, MAP_URI, selectors=sel)))
+        for field, value in (("Issuer", "cd" * 20), ("Subject", "bob@example.org"), ("URI", "winrm/config")):
+            with self.subTest(field=field):
+                doc = with_field(got, field, value)
+                resp = self.post_unix(envelope(T_PUT, MAP_URI, selectors=sel, body=etree.tostring(doc).decode()))
+                fault = self.assertFault(resp, INVALID_REPRESENTATION, code="Sender")
+                self.assertEqual(fault.findtext("s:Detail/w:FaultDetail", namespaces=NS), READ_ONLY_DETAIL,
+                                 resp)
+                text = "".join(fault.find("s:Detail/f:WSManFault/f:Message", NS).itertext())
+                self.assertIn(field, text, resp)
+                self.assertIn(value, text, resp)
+        self.assertSoap(self.post_unix(envelope(T_DELETE, MAP_URI, selectors=sel)), 200)
+
+
 class StoreUntouchedTest(DaemonTestCase):
     """A Put that changes nothing does not rewrite the store: the file an
     administrator wrote (its order, its spacing, records without their
