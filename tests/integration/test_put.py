@@ -236,8 +236,8 @@ class RoundTripTest(DaemonTestCase):
     between the views are not one to one (plain HTTP for Basic only, on
     both sides; Negotiate without Kerberos; schemes listed while plain HTTP
     is off), with listener, certmapping and security records in the store
-    and a provider whose resource has its own security descriptor."""
-    TCP = False
+    and a provider whose resource has its own security descriptor.  Over
+    the control socket and over TCP (an administrator on loopback)."""
     EXTRA_PROVIDERS = staticmethod(build_hello)
     CONFIG = dict(PLAIN_BASIC, **{
         "client.allow_unencrypted": "true",
@@ -246,9 +246,11 @@ class RoundTripTest(DaemonTestCase):
         "client.auth.negotiate": "false",
         "max_batch_items": "20",             # a default, written out
     })
+    made = None                              # "IP port" of the listeners made here
 
-    def send(self, action, uri, selectors=None, body=""):
-        return self.post_unix(envelope(action, uri, selectors=selectors, body=body))
+    def send(self, action, uri, selectors=None, body="", via="unix"):
+        env = envelope(action, uri, selectors=selectors, body=body)
+        return self.post_unix(env) if via == "unix" else self.post_tcp(env)
 
     def store_bytes(self):
         with open(os.path.join(self.daemon.state_dir, "winrmd.conf"), "rb") as f:
@@ -269,11 +271,15 @@ class RoundTripTest(DaemonTestCase):
         self.fail("no EndOfSequence after 100 Pulls of %s" % uri)
 
     def records(self):
-        """Listener, certmapping and security records, made through the agent."""
+        """Listener, certmapping and security records, made through the agent once."""
+        if RoundTripTest.made is not None:
+            return
+        RoundTripTest.made = set()
         for ip, enabled in (("127.0.0.1", "true"), ("::1", "false"), ("127.0.0.1", "false")):
             port = free_port(ip)
             body = listener_doc(LEGACY_NS, [("Hostname", "host"), ("Transport", "HTTP"), ("Enabled", enabled)])
             self.assertSoap(self.send(T_CREATE, LEGACY_URI, Legacy.sel(ip, port), body), 200)
+            RoundTripTest.made.add("%s %d" % (ip, port))
         for subject, enabled in (("alice@example.org", "true"), ("*", "false")):
             sel = {"Issuer": "AB" * 20, "Subject": subject, "URI": "*"}
             body = ('<cfg:certmapping xmlns:cfg="%s"><cfg:UserName>alice</cfg:UserName>'
@@ -286,7 +292,8 @@ class RoundTripTest(DaemonTestCase):
         self.assertSoap(self.send(T_PUT, PLUGIN_URI, {"Name": "shell"}, body), 200)
 
     def instances(self, uri):
-        """The selector sets of every instance of uri."""
+        """The selector sets of every instance of uri: each listener record
+        this test made (not the --listen one the harness serves on)."""
         if uri in CONFIG_URIS:
             return [None]
         if uri in PLUGIN_URIS:
@@ -298,8 +305,11 @@ class RoundTripTest(DaemonTestCase):
             out = []
             for item in self.enumerate(uri):
                 f = dict(fields_of(item))
-                out.append({"IP": f["IP"], "Port": f["Port"]} if uri == LEGACY_URI else
-                           {"Address": f["Address"], "Transport": f["Transport"], "Port": f["Port"]})
+                ip = f["IP"] if uri == LEGACY_URI else f["Address"][3:]
+                if "%s %s" % (ip, f["Port"]) in self.made:
+                    out.append({"IP": f["IP"], "Port": f["Port"]} if uri == LEGACY_URI else
+                               {"Address": f["Address"], "Transport": f["Transport"], "Port": f["Port"]})
+            self.assertEqual(len(out), len(self.made), uri)
             return out
         self.fail("%s takes Put but this test does not know how to name its instances" % uri)
 
@@ -311,7 +321,7 @@ class RoundTripTest(DaemonTestCase):
                     uris.append(r.get("ResourceUri"))
         return uris
 
-    def test_get_put_changes_nothing(self):
+    def walk(self, via):
         self.records()
         uris = self.served_with_put()
         # the known ones are all there, in both generations
@@ -320,18 +330,24 @@ class RoundTripTest(DaemonTestCase):
         done = 0
         for uri in uris:
             for sel in self.instances(uri):
-                with self.subTest(uri=uri, selectors=sel):
+                with self.subTest(uri=uri, selectors=sel, via=via):
                     store = self.store_bytes()
-                    got = body_of(self.send(T_GET, uri, sel))
-                    resp = self.send(T_PUT, uri, sel, etree.tostring(got).decode())
+                    got = body_of(self.send(T_GET, uri, sel, via=via))
+                    resp = self.send(T_PUT, uri, sel, etree.tostring(got).decode(), via=via)
                     self.assertSoap(resp, 200)
                     self.assertEqual(self.store_bytes().decode(), store.decode(),
                                      "the store changed on a Put of what Get returned")
-                    again = body_of(self.send(T_GET, uri, sel))
+                    again = body_of(self.send(T_GET, uri, sel, via=via))
                     self.assertEqual(canon(again), canon(got))
                     self.assertEqual(canon(body_of(resp)), canon(got))
                     done += 1
         self.assertGreaterEqual(done, len(CONFIG_URIS) + 3 * 3 + 2 * 2 + 2 * 5)
+
+    def test_control_socket(self):
+        self.walk("unix")
+
+    def test_tcp(self):
+        self.walk("tcp")
 
 
 if __name__ == "__main__":
