@@ -611,19 +611,47 @@ const char *config_txn_listener(const struct config_txn *t, size_t i)
         return t && t->lst_staged && i < t->n_lst ? t->lst[i] : NULL;
 }
 
+static bool same_lines(char *const *a, size_t na, char *const *b, size_t nb)
+{
+        if (na != nb)
+                return false;
+        for (size_t i = 0; i < na; i++)
+                if (strcmp(a[i], b[i]))
+                        return false;
+        return true;
+}
+
+/* Drops a staged list equal to the current one. */
+static void unstage_same(char ***list, size_t *count, bool *staged, char *const *now, size_t n_now)
+{
+        if (!*staged || !same_lines(*list, *count, now, n_now))
+                return;
+        free_lines(*list, *count);
+        free(*list);
+        *list = NULL;
+        *count = 0;
+        *staged = false;
+}
+
 int config_txn_commit(struct config_txn *t)
 {
         char *next[NKEYS];
-        bool changed[NKEYS] = { false };
+        bool changed[NKEYS] = { false }, any = false;
         int r;
 
         for (size_t i = 0; i < ckey_count(); i++) {
                 next[i] = values[i];
                 if (t->staged[i] && strcmp(t->staged[i], config_get(ckey((int)i)->name))) {
                         next[i] = t->staged[i];
-                        changed[i] = true;
+                        changed[i] = any = true;
                 }
         }
+        /* A transaction that changes nothing leaves the file as it is, its
+         * comments and layout included: it is not rewritten. */
+        unstage_same(&t->lst, &t->n_lst, &t->lst_staged, listeners, n_listeners);
+        unstage_same(&t->rec, &t->n_rec, &t->rec_staged, records, n_records);
+        if (!any && !t->lst_staged && !t->rec_staged)
+                return 0;
         if (store_path) {
                 r = save_values(store_path, next, t->lst_staged ? t->lst : listeners,
                                 t->lst_staged ? t->n_lst : n_listeners, t->rec_staged ? t->rec : records,

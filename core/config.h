@@ -36,7 +36,8 @@ const char *config_txn_get(const struct config_txn *t, const char *key);
 /* Number of staged values. */
 size_t config_txn_count(const struct config_txn *t);
 /* Writes every staged value to disk atomically, then makes it current and
- * calls the watcher for each changed key. On error nothing changes. */
+ * calls the watcher for each changed key. On error nothing changes; when
+ * nothing staged differs from the current store, the file is not written. */
 int config_txn_commit(struct config_txn *t);
 /* Registers the one watcher. */
 void config_set_watch(config_watch_fn fn, void *arg);

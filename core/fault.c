@@ -62,6 +62,8 @@ static const struct fault_row rows[F_COUNT] = {
           "The WS-Management service encountered an internal error." },
         { F_INVALID_REPRESENTATION, "Sender", X, "InvalidRepresentation", NULL, 0x80338015u,
           "The XML representation is invalid or an element is read-only." },
+        { F_READ_ONLY, "Sender", X, "InvalidRepresentation", "ReadOnly", 0x80338015u,
+          "The XML representation changes an element that is read-only." },
         { F_INVALID_ENUM_CONTEXT, "Receiver", N, "InvalidEnumerationContext", NULL, 0x8033801Bu,
           "The enumeration context supplied in the message is not valid." },
         { F_FILTER_DIALECT, "Sender", N, "FilterDialectRequestedUnavailable", NULL, 0x80338019u,
@@ -89,7 +91,7 @@ enum fault_id fault_from_status(winrmd_status st)
         case WINRMD_E_UNSUPPORTED: return F_ACTION_MISMATCH;
         case WINRMD_E_SELECTORS: return F_INVALID_SELECTORS;
         case WINRMD_E_INVALID_VALUE: return F_INVALID_PARAMETER;
-        case WINRMD_E_READ_ONLY: return F_INVALID_REPRESENTATION;
+        case WINRMD_E_READ_ONLY: return F_READ_ONLY;
         case WINRMD_E_CERT_NOT_FOUND: return F_CERT_NOT_FOUND;
         case WINRMD_E_QUOTA: return F_QUOTA_LIMIT;
         case WINRMD_E_TIMED_OUT: return F_TIMED_OUT;

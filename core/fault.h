@@ -33,6 +33,7 @@ enum fault_id {
         F_TIMED_OUT,              /* w:TimedOut */
         F_INTERNAL,               /* w:InternalError */
         F_INVALID_REPRESENTATION, /* x:InvalidRepresentation */
+        F_READ_ONLY,              /* x:InvalidRepresentation, ReadOnly */
         F_INVALID_ENUM_CONTEXT,   /* n:InvalidEnumerationContext */
         F_FILTER_DIALECT,         /* n:FilterDialectRequestedUnavailable */
         F_CERT_NOT_FOUND,         /* w:InvalidParameter (32898) */

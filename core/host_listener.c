@@ -52,6 +52,16 @@ static int stage(winrmd_ctx *c, const char **lines, size_t n)
         return config_txn_set_listeners(c->st.txn, lines, n);
 }
 
+/* True when in holds what old holds, once in is in canonical form. */
+static bool same_record(const struct lrec *in, const struct lrec *old)
+{
+        struct lrec a = *in;
+        char x[1024], y[1024];
+
+        return lrec_check_fields(&a) == 0 && lrec_format(&a, x, sizeof(x)) == 0 &&
+               lrec_format(old, y, sizeof(y)) == 0 && !strcmp(x, y);
+}
+
 int hl_set(winrmd_ctx *c, long index, const struct lrec *in)
 {
         size_t n = view_count(c);
@@ -63,6 +73,10 @@ int hl_set(winrmd_ctx *c, long index, const struct lrec *in)
 
         if (index >= 0 && !have_old)
                 return -ENOENT;
+        /* a record put back as it is changes nothing: its line in the
+         * store stays as written */
+        if (have_old && same_record(in, &old))
+                return 0;
         l.address[sizeof(l.address) - 1] = l.transport[sizeof(l.transport) - 1] = '\0';
         l.hostname[sizeof(l.hostname) - 1] = l.url_prefix[sizeof(l.url_prefix) - 1] = '\0';
         l.thumbprint[sizeof(l.thumbprint) - 1] = '\0';

@@ -168,6 +168,21 @@ static int stage(winrmd_ctx *c, const char *const *lines, size_t n, size_t at, c
         return r;
 }
 
+/* True when the stored line now holds what line (canonical) holds; a
+ * certmapping line is compared in canonical form. */
+static bool same_line(const char *kind, const char *now, const char *line)
+{
+        char text[RECORD_MAX], why[8];
+        size_t n = strlen(kind) + 1;
+
+        if (!strcmp(now, line))
+                return true;
+        if (strcmp(kind, "certmapping") || strlen(now) <= n || strlen(now + n) >= sizeof(text))
+                return false;
+        memcpy(text, now + n, strlen(now + n) + 1);
+        return certmap_check(text, sizeof(text), why, sizeof(why)) == 0 && !strcmp(text, line + n);
+}
+
 int hr_put(winrmd_ctx *c, const char *kind, size_t i, const char *const *names, const char *const *values,
            size_t n)
 {
@@ -201,6 +216,9 @@ int hr_put(winrmd_ctx *c, const char *kind, size_t i, const char *const *names, 
             (r = check_certmapping(c, lines, count, text, sizeof(text), at)) < 0)
                 return r;
         snprintf(line, sizeof(line), "%s %s", kind, text);
+        /* a record put back as it is changes nothing */
+        if (at >= 0 && same_line(kind, lines[at], line))
+                return 0;
         return stage(c, lines, count, at < 0 ? count : (size_t)at, line);
 }
 

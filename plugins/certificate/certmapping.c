@@ -135,6 +135,18 @@ static winrmd_status bad(winrmd_ctx *ctx, const char *name)
         return host->fault(ctx, WINRMD_E_INVALID_VALUE, msg);
 }
 
+/* A changed key field: the message names it, the mapping's value and the
+ * one sent. */
+static winrmd_status read_only(winrmd_ctx *ctx, const char *name, const char *has, const char *sent)
+{
+        char msg[768];
+
+        snprintf(msg, sizeof(msg), "%s is read-only: Issuer, Subject and URI name the mapping, whose %s is "
+                 "\"%.200s\", and the Put sends \"%.200s\". Send %s unchanged or leave it out; use the selectors "
+                 "to address another mapping.", name, name, has, sent, name);
+        return host->fault(ctx, WINRMD_E_READ_ONLY, msg);
+}
+
 /* The body's elements into m: UserName, Enabled, Password (dropped); the
  * key elements only when they repeat the selectors. */
 static winrmd_status apply_body(winrmd_ctx *ctx, struct mapping *m, bool create)
@@ -172,8 +184,7 @@ static winrmd_status apply_body(winrmd_ctx *ctx, struct mapping *m, bool create)
                         const char *key = !strcmp(name, "Issuer") ? m->issuer :
                                           !strcmp(name, "Subject") ? m->subject : m->uri;
                         if (strcasecmp(text, key))
-                                return host->fault(ctx, WINRMD_E_READ_ONLY,
-                                                   "Issuer, Subject and URI name the mapping; use the selectors.");
+                                return read_only(ctx, name, key, text);
                 } else {
                         return unknown(ctx, name);
                 }

@@ -259,7 +259,15 @@ static winrmd_status apply(winrmd_ctx *ctx, const struct cfg_view *v, const winr
                                 return bad_value(ctx, name, text);
                         continue;
                 }
-                if (parse_bool(text, &on) < 0 || stage_special(ctx, n, on) < 0)
+                if (parse_bool(text, &on) < 0)
+                        return bad_value(ctx, name, text);
+                /* These elements are not keys of their own but views of
+                 * several (PROTOCOL.md 5.3): written with the value they
+                 * show, they change nothing, so that a Put of what a Get
+                 * returned leaves the store as it was. */
+                if (on == is_true(value_of(ctx, n)))
+                        continue;
+                if (stage_special(ctx, n, on) < 0)
                         return bad_value(ctx, name, text);
         }
         return WINRMD_OK;

@@ -223,6 +223,10 @@ static winrmd_status put_resources(winrmd_ctx *ctx, const winrmd_provider *p, co
                 if (!ours)
                         return bad(ctx, WINRMD_E_INVALID_VALUE, "The provider does not serve ", uri, ".");
                 at = security_index(ctx, uri);
+                /* the descriptor Get shows (the provider's own, when none
+                 * is stored): sent back, it changes nothing */
+                if (sddl && host->resource_sddl(ctx, uri) && !strcmp(sddl, host->resource_sddl(ctx, uri)))
+                        continue;
                 if (sddl) {
                         const char *values[] = { uri, sddl };
                         r = host->record_put(ctx, "security", at, names, values, 2);

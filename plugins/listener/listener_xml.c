@@ -240,12 +240,61 @@ static winrmd_status bad(const winrmd_host *h, winrmd_ctx *ctx, const char *name
         return h->fault(ctx, WINRMD_E_INVALID_VALUE, msg);
 }
 
-static winrmd_status read_only(const winrmd_host *h, winrmd_ctx *ctx, const char *name)
+/* A change to a key field: the message names the field, what the listener
+ * has and what the Put sent. */
+static winrmd_status read_only(const winrmd_host *h, winrmd_ctx *ctx, const char *name, const char *has,
+                               const char *sent)
 {
-        char msg[256];
+        char msg[512];
 
-        snprintf(msg, sizeof(msg), "%s names the listener and cannot be changed; use the selectors.", name);
+        snprintf(msg, sizeof(msg), "%s is read-only: it names the listener, whose %s is \"%.80s\", and the Put "
+                 "sends \"%.80s\". Send %s unchanged or leave it out; use the selectors to address another "
+                 "listener.", name, name, has, sent, name);
         return h->fault(ctx, WINRMD_E_READ_ONLY, msg);
+}
+
+/* Today's Address text ("*", "IP:a", "MAC:m", the prefixes in any case) in
+ * the form the store keeps, into out[cap]; false when it is none. */
+static bool canon_address(const char *a, char *out, size_t cap)
+{
+        if (!strcmp(a, "*"))
+                return snprintf(out, cap, "*") < (int)cap;
+        if (!strncasecmp(a, "IP:", 3))
+                return snprintf(out, cap, "IP:%s", a + 3) < (int)cap && canon_ip(out + 3, cap - 3);
+        if (!strncasecmp(a, "MAC:", 4) && cap >= 4 + 18)
+                return snprintf(out, cap, "MAC:") > 0 && canon_mac(a + 4, out + 4);
+        return false;
+}
+
+/* The key fields of a body: each must equal the listener's own, in any
+ * spelling of the same value (create: the selectors' key). */
+static winrmd_status same_key(const winrmd_host *h, winrmd_ctx *ctx, const struct lxrec *l, bool create,
+                              const char *name, const char *text)
+{
+        char port[16], mac[18], addr[64];
+        int32_t p;
+
+        if (!strcmp(name, "Transport")) {
+                if (strcasecmp(text, l->transport))
+                        return read_only(h, ctx, name, l->transport, text);
+        } else if (!strcmp(name, "Address")) {
+                if (!canon_address(text, addr, sizeof(addr)) || strcmp(addr, l->address))
+                        return read_only(h, ctx, name, l->address, text);
+        } else if (!strcmp(name, "IP")) {
+                snprintf(addr, sizeof(addr), "%s", text);
+                if (strcmp(text, "*") ? !canon_ip(addr, sizeof(addr)) || strcmp(addr, lx_legacy_ip(l))
+                                      : strcmp(lx_legacy_ip(l), "*"))
+                        return read_only(h, ctx, name, lx_legacy_ip(l), text);
+        } else if (!strcmp(name, "Port")) {
+                snprintf(port, sizeof(port), "%d", (int)l->port);
+                if (!parse_port(text, &p) || p != l->port)
+                        return read_only(h, ctx, name, port, text);
+        } else if (!strcmp(name, "MACAddress")) {
+                const char *has = !strncmp(l->address, "MAC:", 4) ? l->address + 4 : "";
+                if (*text ? !canon_mac(text, mac) || strcmp(mac, has) : *has && !create)
+                        return read_only(h, ctx, name, has, text);
+        }
+        return WINRMD_OK;
 }
 
 static bool copy_text(char *dst, size_t cap, const char *text)
@@ -299,37 +348,29 @@ static winrmd_status apply_one(const winrmd_host *h, winrmd_ctx *ctx, const stru
                 return thumbprint(l->thumbprint, sizeof(l->thumbprint), text) ? WINRMD_OK : bad(h, ctx, name, text);
         if (!strcmp(name, "Port") && !v->legacy)
                 return parse_port(text, &l->port) ? WINRMD_OK : bad(h, ctx, name, text);
-        if (!strcmp(name, "Transport") && v->legacy) {
+        if (!strcmp(name, "Transport") && v->legacy && create) {
                 if (strcasecmp(text, "HTTP") && strcasecmp(text, "HTTPS"))
                         return bad(h, ctx, name, text);
-                if (!create && strcasecmp(text, l->transport))
-                        return read_only(h, ctx, name);
                 snprintf(l->transport, sizeof(l->transport), "%s", strcasecmp(text, "HTTP") ? "HTTPS" : "HTTP");
                 return WINRMD_OK;
         }
-        if (!strcmp(name, "MACAddress") && v->legacy) {
-                if (!*text)
-                        return WINRMD_OK;
+        if (!strcmp(name, "MACAddress") && v->legacy && create && *text) {
                 if (!canon_mac(text, mac))
                         return bad(h, ctx, name, text);
-                if (!create)
-                        return strncmp(l->address, "MAC:", 4) || strcmp(l->address + 4, mac) ? read_only(h, ctx, name)
-                                                                                             : WINRMD_OK;
                 if (l->address[0] != '*')
                         return h->fault(ctx, WINRMD_E_SELECTORS, "A MACAddress needs the selector IP=*.");
                 snprintf(l->address, sizeof(l->address), "MAC:%s", mac);
                 return WINRMD_OK;
         }
-        if (v->legacy && (!strcmp(name, "IP") || !strcmp(name, "Port"))) {
-                char port[16];
-                snprintf(port, sizeof(port), "%d", (int)l->port);
-                if (strcmp(text, !strcmp(name, "IP") ? lx_legacy_ip(l) : port))
-                        return read_only(h, ctx, name);
+        if (v->legacy ? !strcmp(name, "IP") || !strcmp(name, "Port") || !strcmp(name, "Transport") ||
+                                !strcmp(name, "MACAddress")
+                      : !strcmp(name, "Address") || !strcmp(name, "Transport"))
+                return same_key(h, ctx, l, create, name, text);
+        /* what the agent does now, which may change between Get and Put:
+         * output only, never compared */
+        if (!v->legacy && (!strcmp(name, "ListeningOn") || !strcmp(name, "CertificateThumbprintInUse") ||
+                           !strcmp(name, "Source")))
                 return WINRMD_OK;
-        }
-        if (!v->legacy && (!strcmp(name, "Address") || !strcmp(name, "Transport") || !strcmp(name, "ListeningOn") ||
-                           !strcmp(name, "CertificateThumbprintInUse")))
-                return read_only(h, ctx, name);
         return unknown(h, ctx, name);
 }
 

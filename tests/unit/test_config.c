@@ -228,6 +228,42 @@ START_TEST(txn_bad_value_refused)
 }
 END_TEST
 
+/* Staging what the store holds already changes nothing, and the file, a
+ * hand-written one with comments, is not rewritten. */
+START_TEST(txn_same_values_leave_the_file)
+{
+        static const char text[] = "# by hand\nmax_batch_items   =  20\n\nservice.plain_schemes = basic\n";
+        struct config_txn *t;
+        char *now;
+
+        watched = 0;
+        t_write_file(path, text);
+        ck_assert_int_eq(config_load(path, err, sizeof(err)), 0);
+        config_set_watch(watch, &watched);
+        t = config_txn_new();
+        ck_assert_int_eq(config_txn_set(t, "max_batch_items", "20"), 0);
+        ck_assert_int_eq(config_txn_set(t, "service.plain_schemes", "basic"), 0);
+        ck_assert_int_eq(config_txn_set(t, "max_timeout_ms", "60000"), 0); /* the default */
+        ck_assert_int_eq(config_txn_set_records(t, NULL, 0), 0);
+        ck_assert_int_eq(config_txn_set_listeners(t, NULL, 0), 0);
+        ck_assert_int_eq(config_txn_commit(t), 0);
+        config_txn_free(t);
+        now = t_read_file(path, NULL);
+        ck_assert_str_eq(now, text);
+        free(now);
+        ck_assert_int_eq(watched, 0);
+        /* one real change rewrites it */
+        t = config_txn_new();
+        ck_assert_int_eq(config_txn_set(t, "max_batch_items", "21"), 0);
+        ck_assert_int_eq(config_txn_commit(t), 0);
+        config_txn_free(t);
+        now = t_read_file(path, NULL);
+        ck_assert_ptr_nonnull(strstr(now, "max_batch_items = 21\n"));
+        free(now);
+        ck_assert_int_eq(watched, 1);
+}
+END_TEST
+
 START_TEST(txn_unwritable_path)
 {
         char missing[256];
@@ -298,6 +334,7 @@ Suite *config_suite(void)
         tcase_add_checked_fixture(txn, setup, teardown);
         tcase_add_test(txn, txn_round_trip);
         tcase_add_test(txn, txn_bad_value_refused);
+        tcase_add_test(txn, txn_same_values_leave_the_file);
         tcase_add_test(txn, txn_unwritable_path);
         tcase_add_test(txn, txn_commit_over_directory_fails);
         tcase_add_test(txn, save_writes_loadable_file);

@@ -239,7 +239,6 @@ START_TEST(txn_refused_set_changes_nothing)
         const char *const bad[] = { L_MAC, "address=* transport=HTTP port=0" };
         const char *const conflicting[] = { L_MAC, L_HTTP, "address=* transport=HTTP port=8080" };
         const char *const good[] = { L_MAC };
-        const char *const two[] = { L_HTTP, L_HTTPS };
         struct config_txn *t;
         char *before, *after;
 
@@ -268,14 +267,45 @@ START_TEST(txn_refused_set_changes_nothing)
         free(before);
         free(after);
 
-        /* a transaction whose only change was refused commits nothing */
+        /* a transaction whose only change was refused commits nothing: the
+         * file (hand-written) is not even rewritten */
+        before = t_read_file(path, NULL);
         t = config_txn_new();
         ck_assert_int_eq(config_txn_set_listeners(t, bad, 2), -EINVAL);
         ck_assert_int_eq(config_txn_commit(t), 0);
         config_txn_free(t);
         ck_assert_uint_eq(config_listener_count(), 2);
         ck_assert_int_eq(watched_listener, 0);
-        assert_file_listeners(two, 2);
+        after = t_read_file(path, NULL);
+        ck_assert_str_eq(after, before);
+        free(before);
+        free(after);
+}
+END_TEST
+
+/* The same list staged again changes nothing: no watcher, no rewrite of
+ * the hand-written file. */
+START_TEST(txn_same_list_leaves_the_file)
+{
+        const char *const two[] = { L_HTTP, L_HTTPS };
+        struct config_txn *t;
+        char *before, *after;
+
+        load_two();
+        before = t_read_file(path, NULL);
+        config_set_watch(watch, NULL);
+        watched_listener = 0;
+        t = config_txn_new();
+        ck_assert_int_eq(config_txn_set_listeners(t, two, 2), 0);
+        ck_assert_uint_eq(config_txn_count(t), 1);
+        ck_assert_int_eq(config_txn_commit(t), 0);
+        config_txn_free(t);
+        ck_assert_int_eq(watched_listener, 0);
+        ck_assert_uint_eq(config_listener_count(), 2);
+        after = t_read_file(path, NULL);
+        ck_assert_str_eq(after, before);
+        free(before);
+        free(after);
 }
 END_TEST
 
@@ -330,6 +360,7 @@ Suite *config_listeners_suite(void)
         tcase_add_test(txn, txn_set_empty_list);
         tcase_add_test(txn, txn_other_key_keeps_listeners);
         tcase_add_test(txn, txn_refused_set_changes_nothing);
+        tcase_add_test(txn, txn_same_list_leaves_the_file);
         tcase_add_test(txn, txn_too_many);
         suite_add_tcase(s, txn);
         return s;

@@ -187,6 +187,23 @@ START_TEST(legacy_default_message)
 }
 END_TEST
 
+/* A Put that changes a read-only element: DSP0226's ReadOnly detail on
+ * x:InvalidRepresentation, in both shapes. */
+START_TEST(read_only_detail)
+{
+        for (int legacy = 0; legacy < 2; legacy++) {
+                xmlDoc *doc = build(fault_from_status(WINRMD_E_READ_ONLY), "Address names the listener.", legacy);
+                assert_qname(doc, FAULT "/s:Code/s:Subcode/s:Value", NS_WXF, "InvalidRepresentation");
+                assert_xpath_eq(doc, FAULT "/s:Detail/w:FaultDetail",
+                                "http://schemas.dmtf.org/wbem/wsman/1/wsman/faultDetail/ReadOnly");
+                assert_xpath_eq(doc, legacy ? LEGACY "/@Code" : FAULT "/s:Detail/f:WSManFault/@Code",
+                                legacy ? "32789" : "2150858773");
+                xmlFreeDoc(doc);
+        }
+        ck_assert_str_eq(fault_action(F_READ_ONLY), NS_WXF "/fault");
+}
+END_TEST
+
 /* Every row, both shapes: one Fault, resolvable QNames, the table's code. */
 START_TEST(every_row)
 {
@@ -282,7 +299,7 @@ START_TEST(from_status)
                 { WINRMD_E_INTERNAL, F_INTERNAL },
                 { WINRMD_E_SELECTORS, F_INVALID_SELECTORS },
                 { WINRMD_E_INVALID_VALUE, F_INVALID_PARAMETER },
-                { WINRMD_E_READ_ONLY, F_INVALID_REPRESENTATION },
+                { WINRMD_E_READ_ONLY, F_READ_ONLY },
                 { WINRMD_E_CERT_NOT_FOUND, F_CERT_NOT_FOUND },
                 { WINRMD_E_QUOTA, F_QUOTA_LIMIT },
                 { WINRMD_E_TIMED_OUT, F_TIMED_OUT },
@@ -331,6 +348,7 @@ Suite *fault_suite(void)
         tcase_add_test(tc, timed_out_current);
         tcase_add_test(tc, soap_codes_without_subcode);
         tcase_add_test(tc, fault_detail_uri);
+        tcase_add_test(tc, read_only_detail);
         tcase_add_loop_test(tc, legacy_shape, 0, (int)(sizeof(legacy_rows) / sizeof(legacy_rows[0])));
         tcase_add_test(tc, legacy_default_message);
         tcase_add_loop_test(tc, every_row, 0, F_COUNT);
