@@ -15,7 +15,8 @@ if ! { apt-get update -qq && apt-get install -y -qq --no-install-recommends \
         build-essential autoconf automake libtool pkg-config \
         libevent-dev libhttp-parser-dev libgnutls28-dev gnutls-bin nettle-dev libxml2-dev libxml2-utils uuid-dev \
         libpam0g-dev libpam-wrapper libnss-wrapper libpam-modules check \
-        python3 python3-winrm python3-lxml curl valgrind clang libclang-rt-14-dev \
+        python3 python3-winrm python3-lxml golang-go golang-github-masterzen-winrm-dev \
+        curl valgrind clang libclang-rt-14-dev \
         iproute2 procps util-linux wrk mandoc sslscan nginx-light openssl; } >"$log" 2>&1; then
         cat "$log" >&2
         echo "deps.sh: installing the packages failed (above)" >&2
