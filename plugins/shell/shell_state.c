@@ -190,11 +190,12 @@ static int64_t run_left(const struct sh_shell *sh, int64_t now)
         return sh->created_ms + max - now;
 }
 
-/* True when a Receive is held on one of sh's commands: the client is there. */
+/* True when a request is held on one of sh's commands: the client is there. */
 static bool has_waiter(const struct sh_shell *sh)
 {
+        /* a held Receive, or a Command whose process is still starting */
         for (const struct sh_command *c = sh->commands; c; c = c->next)
-                if (c->waiter)
+                if (c->waiter || c->starting)
                         return true;
         return false;
 }
