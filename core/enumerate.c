@@ -141,8 +141,14 @@ int enum_item_selector(struct winrmd_ctx *ctx, const char *name, const char *val
         if (w->depth == 0 && w->top == 0)
                 return -EINVAL; /* no item begun */
         item = w->depth > 0 ? w->top : w->top - 1;
-        if (!s->keep)
-                return 0;
+        if (!s->keep) {
+                /* nothing needs them: the item's own, for the same checks */
+                if (s->n != item + 1) {
+                        sbuf_reset(&s->pairs);
+                        s->n = item + 1;
+                }
+                return name ? enumsel_add(&s->pairs, 0, name, value) : 0;
+        }
         if (item + 1 < s->n)
                 return -EINVAL;
         if (name && s->pairs.len + strlen(name) + strlen(value) + 2 > ENUMCTX_LIST_BYTES)
