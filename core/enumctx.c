@@ -18,8 +18,11 @@ struct enumctx {
         struct enumctx_source src;
         size_t next_item;           /* list: the next item to serve */
         bool ended;                 /* the source has no more */
-        char *held;                 /* an item taken but not served */
-        size_t held_len;
+        struct enumctx_item held;   /* an item taken but not served */
+        struct enumsel_req req;     /* the Enumerate's mode and filter */
+        char *uri;                  /* its ResourceURI */
+        bool want_count;            /* it asked for TotalItemsCountEstimate */
+        size_t produced;            /* items the cursor gave */
         bool busy;
         int64_t expires_ms;
 };
@@ -28,10 +31,25 @@ static struct enumctx *head;
 static int count;
 static size_t total_bytes;
 
+/* Bytes of a list source: its items, and their selectors when kept. */
+static size_t list_bytes(const struct enumctx_source *s)
+{
+        if (!s->n)
+                return 0;
+        return s->ends[s->n - 1] + (s->sel_ends ? s->sel_ends[s->n - 1] : 0);
+}
+
 /* What the core keeps for c. */
 static size_t bytes_of(const struct enumctx *c)
 {
-        return (c->src.n ? c->src.ends[c->src.n - 1] : 0) + c->held_len;
+        return list_bytes(&c->src) + c->held.len + c->held.sel_len;
+}
+
+void enumctx_item_free(struct enumctx_item *it)
+{
+        free(it->text);
+        free(it->sel);
+        memset(it, 0, sizeof(*it));
 }
 
 static size_t user_bytes(const char *user)
@@ -51,8 +69,12 @@ static void source_free(const void *resource, struct enumctx_source *s)
         s->cursor = NULL;
         free(s->text);
         free(s->ends);
+        free(s->sel);
+        free(s->sel_ends);
         s->text = NULL;
         s->ends = NULL;
+        s->sel = NULL;
+        s->sel_ends = NULL;
         s->n = 0;
 }
 
@@ -60,7 +82,9 @@ static void ctx_free(struct enumctx *c)
 {
         total_bytes -= bytes_of(c);
         source_free(c->resource, &c->src);
-        free(c->held);
+        enumctx_item_free(&c->held);
+        enumsel_req_free(&c->req);
+        free(c->uri);
         free(c);
         count--;
 }
@@ -85,7 +109,7 @@ static bool within_quota(const struct enumctx_owner *o)
 int enumctx_create(const struct enumctx_owner *owner, struct enumctx_source *src, int64_t now_ms,
                    int64_t timeout_ms, char id[48], struct enumctx **ret)
 {
-        size_t list = src->n ? src->ends[src->n - 1] : 0;
+        size_t list = list_bytes(src);
         struct enumctx *c;
         char guid[37];
 
@@ -127,43 +151,107 @@ struct enumctx *enumctx_find(const char *id, const struct enumctx_owner *owner, 
         return NULL;
 }
 
-int enumctx_take(struct enumctx *c, char **item, size_t *len)
+/* A NUL-terminated copy of p[from..to) in *ret; -ENOMEM. */
+static int copy_range(const char *p, size_t from, size_t to, char **ret)
 {
-        size_t from, to;
+        *ret = malloc(to - from + 1);
+        if (!*ret)
+                return -ENOMEM;
+        if (to > from)
+                memcpy(*ret, p + from, to - from);
+        (*ret)[to - from] = '\0';
+        return 0;
+}
 
-        if (c->held) {
-                *item = c->held;
-                *len = c->held_len;
-                total_bytes -= c->held_len;
-                c->held = NULL;
-                c->held_len = 0;
+int enumctx_take(struct enumctx *c, struct enumctx_item *it)
+{
+        size_t i = c->next_item, from, to;
+
+        memset(it, 0, sizeof(*it));
+        if (c->held.text) {
+                *it = c->held;
+                total_bytes -= c->held.len + c->held.sel_len;
+                memset(&c->held, 0, sizeof(c->held));
                 return 0;
         }
-        if (c->src.cursor || c->next_item >= c->src.n)
+        if (c->src.cursor || i >= c->src.n)
                 return -ENOENT;
-        from = c->next_item ? c->src.ends[c->next_item - 1] : 0;
-        to = c->src.ends[c->next_item];
-        *item = malloc(to - from + 1);
-        if (!*item)
+        from = i ? c->src.ends[i - 1] : 0;
+        to = c->src.ends[i];
+        if (copy_range(c->src.text, from, to, &it->text) < 0)
                 return -ENOMEM;
-        memcpy(*item, c->src.text + from, to - from);
-        (*item)[to - from] = '\0';
-        *len = to - from;
+        it->len = to - from;
+        if (c->src.sel_ends) {
+                from = i ? c->src.sel_ends[i - 1] : 0;
+                to = c->src.sel_ends[i];
+                if (copy_range(c->src.sel, from, to, &it->sel) < 0) {
+                        enumctx_item_free(it);
+                        return -ENOMEM;
+                }
+                it->sel_len = to - from;
+        }
         c->next_item++;
         return 0;
 }
 
-int enumctx_hold(struct enumctx *c, char *item, size_t len)
+int enumctx_hold(struct enumctx *c, struct enumctx_item *it)
 {
-        if (user_bytes(c->user) + len > ENUMCTX_USER_BYTES) {
-                free(item);
+        size_t n = it->len + it->sel_len;
+
+        if (user_bytes(c->user) + n > ENUMCTX_USER_BYTES) {
+                enumctx_item_free(it);
                 return -E2BIG;
         }
-        free(c->held);
-        c->held = item;
-        c->held_len = len;
-        total_bytes += len;
+        total_bytes -= c->held.len + c->held.sel_len;
+        enumctx_item_free(&c->held);
+        c->held = *it;
+        memset(it, 0, sizeof(*it));
+        total_bytes += n;
         return 0;
+}
+
+int enumctx_set_how(struct enumctx *c, struct enumsel_req *req, const char *uri, bool want_count)
+{
+        char *u = strdup(uri ? uri : "");
+
+        if (!u) {
+                enumsel_req_free(req);
+                return -ENOMEM;
+        }
+        enumsel_req_free(&c->req);
+        c->req = *req;
+        memset(req, 0, sizeof(*req));
+        free(c->uri);
+        c->uri = u;
+        c->want_count = want_count;
+        return 0;
+}
+
+const struct enumsel_req *enumctx_req(const struct enumctx *c)
+{
+        return &c->req;
+}
+
+const char *enumctx_uri(const struct enumctx *c)
+{
+        return c->uri ? c->uri : "";
+}
+
+bool enumctx_want_count(const struct enumctx *c)
+{
+        return c->want_count;
+}
+
+void enumctx_count_item(struct enumctx *c)
+{
+        c->produced++;
+}
+
+long enumctx_total(const struct enumctx *c)
+{
+        if (!c->src.cursor)
+                return (long)c->src.n;
+        return c->ended ? (long)c->produced : -1;
 }
 
 void *enumctx_cursor(const struct enumctx *c)
@@ -178,7 +266,7 @@ void enumctx_set_end(struct enumctx *c)
 
 bool enumctx_done(const struct enumctx *c)
 {
-        return !c->held && (c->src.cursor ? c->ended : c->next_item >= c->src.n);
+        return !c->held.text && (c->src.cursor ? c->ended : c->next_item >= c->src.n);
 }
 
 void enumctx_set_busy(struct enumctx *c, bool busy)

@@ -11,6 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "enumsel.h"
+
 #define ENUMCTX_MAX 1024            /* open contexts, everyone together */
 #define ENUMCTX_ADMIN_RESERVE 128   /* of those, only administrators' */
 #define ENUMCTX_PER_USER 64         /* one user who is not an administrator */
@@ -29,12 +31,16 @@ struct enumctx_owner {
 };
 
 /* Where items come from.  A list: text holding items back to back, ends[i]
- * the end of item i (both taken over, malloc'ed).  A cursor: the provider's,
- * closed by close(resource, cursor) when the context ends. */
+ * the end of item i, and when the items' selectors are kept, sel holding
+ * their pair lists (enumsel.h) back to back, sel_ends[i] the end of item
+ * i's (all taken over, malloc'ed).  A cursor: the provider's, closed by
+ * close(resource, cursor) when the context ends. */
 struct enumctx_source {
         char *text;
         size_t *ends;
         size_t n;
+        char *sel;                  /* NULL: selectors not kept */
+        size_t *sel_ends;
         void *cursor;
         void (*close)(const void *resource, void *cursor);
 };
@@ -48,13 +54,36 @@ int enumctx_create(const struct enumctx_owner *owner, struct enumctx_source *src
 /* The live context id of owner (same user and resource), or NULL (expired
  * ones are dropped). */
 struct enumctx *enumctx_find(const char *id, const struct enumctx_owner *owner, int64_t now_ms);
+/* One item: its text and the pair list of its selectors (sel may be NULL
+ * when sel_len is 0), both malloc'ed. */
+struct enumctx_item {
+        char *text;
+        size_t len;
+        char *sel;
+        size_t sel_len;
+};
+/* Frees what it holds; it is then empty. */
+void enumctx_item_free(struct enumctx_item *it);
 /* The next item that is already text (a held one, or the list's next):
- * a new copy in *item (caller frees) of *len bytes; -ENOENT when none is,
- * -ENOMEM. */
-int enumctx_take(struct enumctx *c, char **item, size_t *len);
-/* Keeps item (taken over) to be served first by the next Pull: 0, or
- * -E2BIG over the owner's byte quota (item freed). */
-int enumctx_hold(struct enumctx *c, char *item, size_t len);
+ * a new copy in *it (caller frees); -ENOENT when none is, -ENOMEM. */
+int enumctx_take(struct enumctx *c, struct enumctx_item *it);
+/* Keeps *it (taken over, emptied) to be served first by the next Pull: 0,
+ * or -E2BIG over the owner's byte quota (the item freed). */
+int enumctx_hold(struct enumctx *c, struct enumctx_item *it);
+/* How the Enumerate asked its items answered, for the life of c: its mode
+ * and filter (req, taken over and emptied), its ResourceURI (copied: EPRs
+ * name it) and whether it asked for TotalItemsCountEstimate.  0 or
+ * -ENOMEM (req freed). */
+int enumctx_set_how(struct enumctx *c, struct enumsel_req *req, const char *uri, bool want_count);
+/* What enumctx_set_how() kept (an empty request and "" before it). */
+const struct enumsel_req *enumctx_req(const struct enumctx *c);
+const char *enumctx_uri(const struct enumctx *c);
+bool enumctx_want_count(const struct enumctx *c);
+/* Counts an item a cursor gave (and the filter kept). */
+void enumctx_count_item(struct enumctx *c);
+/* How many items the enumeration has in all: a list's, or once a cursor
+ * ended the number it gave; -1 while a cursor has not ended. */
+long enumctx_total(const struct enumctx *c);
 /* The provider's cursor, or NULL for a list. */
 void *enumctx_cursor(const struct enumctx *c);
 /* Marks the source as having no more items. */

@@ -7,8 +7,8 @@
 
 #include "request.h"
 
-/* Checks of the Enumerate body the core owns (filters, modes); false when
- * ctx was answered with a fault. */
+/* Reads the Enumerate body's parts the core owns (EnumerationMode, the
+ * SelectorFilter) into ctx; false when ctx was answered with a fault. */
 bool enum_supported(struct winrmd_ctx *ctx);
 /* Calls the provider's enumerate or enum_open for ctx and answers it (now
  * or when the provider completes). */
@@ -16,5 +16,9 @@ void enum_start(struct winrmd_ctx *ctx);
 /* Serves a Pull, a Release. */
 void enum_pull(struct winrmd_ctx *ctx);
 void enum_release(struct winrmd_ctx *ctx);
+/* host->item_selector(): names the item being written (see provider.h). */
+int enum_item_selector(struct winrmd_ctx *ctx, const char *name, const char *value);
+/* Frees the enumeration state of ctx (its request, the selectors kept). */
+void enum_state_free(struct winrmd_ctx *ctx);
 
 #endif

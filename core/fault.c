@@ -68,6 +68,8 @@ static const struct fault_row rows[F_COUNT] = {
           "The enumeration context supplied in the message is not valid." },
         { F_FILTER_DIALECT, "Sender", N, "FilterDialectRequestedUnavailable", NULL, 0x80338019u,
           "The requested filter dialect is not supported." },
+        { F_CANNOT_PROCESS_FILTER, "Sender", N, "CannotProcessFilter", NULL, 0x8033801Au,
+          "The requested filter could not be processed." },
         { F_CERT_NOT_FOUND, "Sender", W, "InvalidParameter", "InvalidValue", 0x80338082u,
           "The requested certificate was not found." },
         { F_MUST_UNDERSTAND, "MustUnderstand", NULL, NULL, NULL, NULL, 0x80338010u,

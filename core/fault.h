@@ -36,6 +36,7 @@ enum fault_id {
         F_READ_ONLY,              /* x:InvalidRepresentation, ReadOnly */
         F_INVALID_ENUM_CONTEXT,   /* n:InvalidEnumerationContext */
         F_FILTER_DIALECT,         /* n:FilterDialectRequestedUnavailable */
+        F_CANNOT_PROCESS_FILTER,  /* n:CannotProcessFilter */
         F_CERT_NOT_FOUND,         /* w:InvalidParameter (32898) */
         F_MUST_UNDERSTAND,        /* s:MustUnderstand */
         F_VERSION_MISMATCH,       /* s:VersionMismatch */

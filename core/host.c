@@ -14,6 +14,7 @@
 #include "config.h"
 #include "host.h"
 #include "conn.h"
+#include "enumerate.h"
 #include "host_cert.h"
 #include "host_process.h"
 #include "host_record.h"
@@ -332,6 +333,11 @@ static const char *h_peer_address(const winrmd_ctx *c)
         return LIVE(c) && c->in.conn ? conn_peer(c->in.conn) : "";
 }
 
+static int h_item_selector(winrmd_ctx *c, const char *name, const char *value)
+{
+        return LIVE(c) ? enum_item_selector(c, name, value) : -EINVAL;
+}
+
 static const winrmd_host table = {
         .size = sizeof(winrmd_host),
         .resource_uri = h_resource_uri,
@@ -397,6 +403,7 @@ static const winrmd_host table = {
         .fault_code = h_fault_code,
         .reply_limit = h_reply_limit,
         .peer_address = h_peer_address,
+        .item_selector = h_item_selector,
 };
 
 const winrmd_host *host_table(void)

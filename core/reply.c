@@ -10,6 +10,7 @@
 #include "config.h"
 #include "conn.h"
 #include "enumctx.h"
+#include "enumerate.h"
 #include "log.h"
 #include "ns.h"
 #include "request.h"
@@ -61,6 +62,7 @@ static void empty(struct winrmd_ctx *ctx)
         sbuf_free(&ctx->out.hdr);
         writer_free(&ctx->out.body);
         sbuf_free(&ctx->st.batch.items);
+        enum_state_free(ctx);
         if (ctx->st.batch.ctx)          /* a Pull whose client left */
                 enumctx_set_busy(ctx->st.batch.ctx, false);
         ctx->st.batch.ctx = NULL;

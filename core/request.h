@@ -10,6 +10,7 @@
 
 #include <winrmd/provider.h>
 
+#include "enumsel.h"
 #include "envelope.h"
 #include "fault.h"
 #include "sbuf.h"
@@ -72,6 +73,19 @@ struct batch {
         bool full;                   /* an item did not fit: held for the next */
         bool optimized;              /* an Enumerate answering items itself */
         bool waiting;                /* enum_next returned WINRMD_PENDING */
+        bool count_wanted;           /* answer TotalItemsCountEstimate */
+        long skipped;                /* items the filter left out */
+};
+
+/* The selectors a provider gives with item_selector() while it writes
+ * items (enumerate, or one enum_next), kept when the enumeration needs
+ * them (an EPR mode, a filter). */
+struct item_names {
+        bool keep;
+        struct sbuf pairs;           /* every item's pair list, back to back */
+        size_t *ends;                /* ends[i]: the end of item i's in pairs */
+        size_t n, cap;               /* items with an entry in ends */
+        bool unnamed;                /* an item got no item_selector() call */
 };
 
 /* Where the operation stands. */
@@ -90,6 +104,8 @@ struct op_state {
         struct event *timer;         /* the OperationTimeout of a pending request */
         struct str_list *strings;    /* node_text() results, freed with the ctx */
         struct batch batch;          /* Enumerate/Pull items */
+        struct enumsel_req enumq;    /* the Enumerate's mode and filter, until a context has them */
+        struct item_names names;     /* selectors of the items being written */
         void *cursor;                /* what enum_open made, until a context has it */
         struct winrmd_ctx *prev, *next; /* in the list of pending requests */
         /* what to do with the answer of a pending provider call (complete(),

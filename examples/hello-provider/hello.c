@@ -102,6 +102,11 @@ static winrmd_status write_hello(winrmd_ctx *ctx, struct hello_state *st, unsign
         if (r == 0 && index > 0) {
                 snprintf(num, sizeof(num), "%u", index);
                 r = host->text(ctx, "Index", num);
+                /* Names the item as Get takes it back, so the daemon can
+                 * answer EnumerateEPR and the SelectorFilter for it; in a
+                 * Get the call does nothing. */
+                if (r == 0 && WINRMD_HOST_HAS(host, item_selector))
+                        r = host->item_selector(ctx, "Index", num);
         }
         if (r == 0) {
                 snprintf(num, sizeof(num), "%lu", st->served);

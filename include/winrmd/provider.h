@@ -108,8 +108,10 @@ enum {
  *  - remove: nothing to write.
  *  - invoke: method is the last segment of the Action, which is action_ns
  *    (or uri) followed by "/METHOD"; write METHOD_OUTPUT, one element.
- *  - enumerate (a small list): write each item as one top-level element;
- *    the core keeps them (within a byte budget) and serves Pull/Release.
+ *  - enumerate (a small list): write each item as one top-level element,
+ *    named with item_selector() where the resource has selectors; the
+ *    core keeps them (within a byte budget) and serves Pull/Release, and
+ *    for named items the EnumerationMode EPR forms and the SelectorFilter.
  *  - enum_open/enum_next/enum_close (a stream, any size): enum_open makes a
  *    cursor for the Enumerate in ctx; the core calls enum_next(ctx, cursor)
  *    whenever a reply has room for an item, in the Enumerate or in a later
@@ -409,6 +411,21 @@ typedef struct winrmd_host {
         /* The client's address ("192.0.2.7", "::1"; "local" on the control
          * socket), borrowed. */
         const char *(*peer_address)(const winrmd_ctx *ctx);
+
+        /* --- naming enumerated items --- */
+        /* Names the item being written by enumerate() or enum_next(): adds
+         * selector NAME=VALUE (as Get would take it) to the item begun last
+         * (the one open, or the one just ended).  NAME and VALUE NULL: the
+         * item has no selectors (a singleton, named by its resource URI
+         * alone).  With the items named, the core serves EnumerateEPR,
+         * EnumerateObjectAndEPR and the SelectorFilter dialect for the
+         * resource; without, those get a fault.  0, -EINVAL (no item begun,
+         * an empty name, text XML cannot carry), -EEXIST (the item has that
+         * name, compared without case), -E2BIG (more than 64 for an item),
+         * -ENOMEM.  Outside an enumeration it does nothing and returns 0, so
+         * code that renders an instance for Get and Enumerate may call it.
+         * (Added in: 1; check WINRMD_HOST_HAS(host, item_selector).) */
+        int (*item_selector)(winrmd_ctx *ctx, const char *name, const char *value);
 } winrmd_host;
 
 /* True when the host table h has member m (tables only grow at the end). */

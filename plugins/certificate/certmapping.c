@@ -221,6 +221,12 @@ winrmd_status certmapping_enumerate(winrmd_ctx *ctx)
         for (size_t i = 0; i < host->record_count(ctx, "certmapping"); i++) {
                 read_one(ctx, i, &m);
                 render(ctx, &m);
+                /* named by its key, as Get takes it: EnumerateEPR, SelectorFilter */
+                if (WINRMD_HOST_HAS(host, item_selector)) {
+                        host->item_selector(ctx, "Issuer", m.issuer);
+                        host->item_selector(ctx, "Subject", m.subject);
+                        host->item_selector(ctx, "URI", m.uri);
+                }
         }
         return WINRMD_OK;
 }

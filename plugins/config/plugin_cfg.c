@@ -147,8 +147,12 @@ winrmd_status plugin_cfg_enumerate(winrmd_ctx *ctx)
         const winrmd_provider *p;
         const char *file;
 
-        for (size_t i = 0; (p = host->provider_at(i, &file)); i++)
+        for (size_t i = 0; (p = host->provider_at(i, &file)); i++) {
                 render(ctx, p, file);
+                /* named as Get takes it: EnumerateEPR, SelectorFilter */
+                if (WINRMD_HOST_HAS(host, item_selector))
+                        host->item_selector(ctx, "Name", p->name);
+        }
         return WINRMD_OK;
 }
 

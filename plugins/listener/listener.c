@@ -107,18 +107,12 @@ static winrmd_status l_get(winrmd_ctx *ctx)
         return i < 0 ? st : render_index(ctx, v, (size_t)i);
 }
 
-static winrmd_status l_enumerate(winrmd_ctx *ctx)
-{
-        const struct lview *v = lx_view(host->resource_uri(ctx));
+typedef int (*add_selector)(winrmd_ctx *ctx, const char *name, const char *value);
 
-        for (size_t i = 0; i < host->record_count(ctx, "listener"); i++)
-                render_index(ctx, v, i);
-        return WINRMD_OK;
-}
-
-/* The ResourceCreated selectors of l: the seed's IP and Port; today's
- * Address and Transport, and Port when another record shares those two. */
-static void created_selectors(winrmd_ctx *ctx, const struct lview *v, const struct lxrec *l)
+/* The selectors that name l, given to add (ResourceCreated's, or an
+ * enumerated item's): the seed's IP and Port; today's Address and
+ * Transport, and Port when another record shares those two. */
+static void key_selectors(winrmd_ctx *ctx, const struct lview *v, const struct lxrec *l, add_selector add)
 {
         struct lxrec key = *l;
         char port[16];
@@ -126,15 +120,30 @@ static void created_selectors(winrmd_ctx *ctx, const struct lview *v, const stru
 
         snprintf(port, sizeof(port), "%d", (int)l->port);
         if (v->legacy) {
-                host->created_selector(ctx, "IP", lx_legacy_ip(l));
-                host->created_selector(ctx, "Port", port);
+                add(ctx, "IP", lx_legacy_ip(l));
+                add(ctx, "Port", port);
                 return;
         }
-        host->created_selector(ctx, "Address", l->address);
-        host->created_selector(ctx, "Transport", l->transport);
+        add(ctx, "Address", l->address);
+        add(ctx, "Transport", l->transport);
         key.port = 0;
         if (count_named(ctx, v, &key, &first) > 1)
-                host->created_selector(ctx, "Port", port);
+                add(ctx, "Port", port);
+}
+
+static winrmd_status l_enumerate(winrmd_ctx *ctx)
+{
+        const struct lview *v = lx_view(host->resource_uri(ctx));
+        bool named = WINRMD_HOST_HAS(host, item_selector);
+        struct lxrec l;
+
+        for (size_t i = 0; i < host->record_count(ctx, "listener"); i++) {
+                render_index(ctx, v, i);
+                /* each item carries its key: EnumerateEPR, SelectorFilter */
+                if (named && lx_read(host, ctx, i, &l) == 0)
+                        key_selectors(ctx, v, &l, host->item_selector);
+        }
+        return WINRMD_OK;
 }
 
 static winrmd_status l_create(winrmd_ctx *ctx)
@@ -162,7 +171,7 @@ static winrmd_status l_create(winrmd_ctx *ctx)
         r = lx_write(host, ctx, host->record_count(ctx, "listener"), &l);
         if (r < 0)
                 return fault_for(ctx, r, &l);
-        created_selectors(ctx, v, &l);
+        key_selectors(ctx, v, &l, host->created_selector);
         return WINRMD_OK;
 }
 

@@ -207,9 +207,16 @@ static winrmd_status sh_enumerate(winrmd_ctx *ctx)
         const char *user = shell_host->user(ctx);
         bool admin = shell_host->is_admin(ctx);
 
-        for (struct sh_shell *sh = st_first(); sh; sh = sh->next)
-                if ((admin || !strcmp(sh->owner, user)) && sx_write_shell(ctx, sh) < 0)
+        for (struct sh_shell *sh = st_first(); sh; sh = sh->next) {
+                if (!admin && strcmp(sh->owner, user))
+                        continue;
+                if (sx_write_shell(ctx, sh) < 0)
                         return WINRMD_E_INTERNAL;
+                /* named by ShellId: EnumerateEPR, SelectorFilter */
+                if (WINRMD_HOST_HAS(shell_host, item_selector) &&
+                    shell_host->item_selector(ctx, "ShellId", sh->id) < 0)
+                        return WINRMD_E_INTERNAL;
+        }
         return WINRMD_OK;
 }
 

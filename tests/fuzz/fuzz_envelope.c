@@ -1,11 +1,14 @@
 /* fuzz_envelope.c - env_parse() on a request body as the daemon gets it:
  * the exact bytes, not NUL-terminated.  The parser context is kept between
- * calls (renewed every 1000 parses), as in the daemon. */
+ * calls (renewed every 1000 parses), as in the daemon.  An Enumerate body
+ * goes on to enumsel_read() (its EnumerationMode and SelectorFilter), and
+ * what that read is matched and rendered as the core would. */
 #include "autoconfig.h"
 
 #include <errno.h>
 #include <string.h>
 
+#include "enumsel.h"
 #include "envelope.h"
 #include "fuzz.h"
 #include "ns.h"
@@ -18,6 +21,32 @@ static void check_error(const struct env_error *err)
         FUZZ_CHECK(memchr(err->nu_name, '\0', sizeof(err->nu_name)) != NULL);
         FUZZ_CHECK(memchr(err->nu_ns, '\0', sizeof(err->nu_ns)) != NULL);
         FUZZ_CHECK(err->detail[0] != '\0');
+}
+
+/* The Enumerate body as the core reads it: a mode and a filter, or a
+ * fault with a message; the filter's pairs are well formed, match an item
+ * that has them all, and render as an EPR. */
+static void check_enumerate(const struct env *e)
+{
+        struct enumsel_req r;
+        struct sbuf o = { 0 };
+        enum fault_id f = F_COUNT;
+        char msg[512];
+
+        if (!xml_is(e->body_first, NS_WSEN, "Enumerate"))
+                return;
+        msg[0] = '\0';
+        if (enumsel_read(e->body_first, &r, &f, msg, sizeof(msg)) < 0) {
+                FUZZ_CHECK(f < F_COUNT && msg[0] != '\0');
+                return;
+        }
+        FUZZ_CHECK(r.mode <= ENUM_MODE_OBJECT_AND_EPR);
+        FUZZ_CHECK(r.filtered || !r.filter);
+        FUZZ_CHECK(!r.filter_len || r.filter[r.filter_len - 1] == '\0');
+        FUZZ_CHECK(enumsel_match(r.filter, r.filter_len, r.filter, r.filter_len));
+        FUZZ_CHECK(enumsel_render(&o, r.mode, "urn:x", "<i/>", 4, r.filter, r.filter_len) == 0);
+        sbuf_free(&o);
+        enumsel_req_free(&r);
 }
 
 /* What a caller may rely on after a successful parse. */
@@ -53,6 +82,7 @@ static void check_env(const struct env *e)
                 FUZZ_CHECK(t != NULL);
                 free(t);
         }
+        check_enumerate(e);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

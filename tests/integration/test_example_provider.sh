@@ -193,9 +193,24 @@ expect "finished context subcode" \
         "string($BODY/$(el $NS_S Fault)/$(el $NS_S Code)/$(el $NS_S Subcode)/$(el $NS_S Value))" \
         "$reply" "n:InvalidEnumerationContext"
 
+# The items are named (item_selector): EnumerateEPR with a SelectorFilter,
+# optimized, gives the EPR of item 2 alone; the counter's items are not.
+send eprs $NS_N/Enumerate "<n:Enumerate><w:OptimizeEnumeration/><w:MaxElements>10</w:MaxElements>\
+<w:EnumerationMode>EnumerateEPR</w:EnumerationMode><w:Filter \
+Dialect=\"http://schemas.dmtf.org/wbem/wsman/1/wsman/SelectorFilter\"><w:SelectorSet>\
+<w:Selector Name=\"Index\">2</w:Selector></w:SelectorSet></w:Filter></n:Enumerate>"
+[ "$code" = 200 ] || fail "EnumerateEPR: HTTP $code"
+ITEMS=$BODY/$(el $NS_N EnumerateResponse)/$(el $NS_W Items)
+expect "EnumerateEPR items" "count($ITEMS/*)" "$reply" 1
+EPR_RP=$ITEMS/$(el $NS_A EndpointReference)/$(el $NS_A ReferenceParameters)
+expect "EnumerateEPR ResourceURI" "string($EPR_RP/$(el $NS_W ResourceURI))" "$reply" "$HELLO_URI"
+expect "EnumerateEPR selector" "string($EPR_RP/$(el $NS_W SelectorSet)/$(el $NS_W Selector)[@Name='Index'])" \
+        "$reply" 2
+expect "EnumerateEPR ends" "count($BODY/$(el $NS_N EnumerateResponse)/$(el $NS_W EndOfSequence))" "$reply" 1
+
 # --- 5. stop: unload() runs and the daemon exits cleanly
 stop_daemon
-grep -q 'hello: unloading after 3 requests' "$tmp/winrmd.log" || fail "hello's unload() did not run (or counted wrong)"
+grep -q 'hello: unloading after 4 requests' "$tmp/winrmd.log" || fail "hello's unload() did not run (or counted wrong)"
 
 echo "$me: PASS"
 exit 0

@@ -4,7 +4,12 @@
  * reply.  Kind=ok writes a valid element.  It also has a custom action
  * (Ping, in its own action namespace), and a stream whose items grow
  * (enumerate http://example.org/winrmd/test/bad/stream: item i is i KiB),
- * for batches that must shrink to what fits. */
+ * for batches that must shrink to what fits.  Enumerated items are named
+ * with item_selector() (Index, and Parity even/odd) unless the option
+ * Names is "none" (a provider that names nothing) or "singleton" (every
+ * item has no selectors); a list with Names "early" first calls
+ * item_selector() before any item began, which must fail. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -86,9 +91,34 @@ static winrmd_status bad_invoke(winrmd_ctx *ctx, const char *method)
         return WINRMD_OK;
 }
 
+/* Names an item: Index=i and Parity, as names asks ("none": not at all,
+ * "singleton": no selectors). */
+static void name_item(winrmd_ctx *ctx, const char *names, long i)
+{
+        char num[24];
+
+        if (!WINRMD_HOST_HAS(host, item_selector) || !strcmp(names, "none"))
+                return;
+        if (!strcmp(names, "singleton")) {
+                host->item_selector(ctx, NULL, NULL);
+                return;
+        }
+        snprintf(num, sizeof(num), "%ld", i);
+        host->item_selector(ctx, "Index", num);
+        host->item_selector(ctx, "Parity", i % 2 ? "odd" : "even");
+}
+
+static const char *names_option(winrmd_ctx *ctx)
+{
+        const char *n = host->option(ctx, "Names");
+
+        return n ? n : "all";
+}
+
 /* The stream: a cursor counting items 1..Count (option, default 8). */
 struct cursor {
         long next, count;
+        char names[16];
 };
 
 static winrmd_status stream_open(winrmd_ctx *ctx, void **ret)
@@ -100,6 +130,7 @@ static winrmd_status stream_open(winrmd_ctx *ctx, void **ret)
                 return WINRMD_E_INTERNAL;
         cur->next = 1;
         cur->count = c ? strtol(c, NULL, 10) : 8;
+        snprintf(cur->names, sizeof(cur->names), "%s", names_option(ctx));
         *ret = cur;
         return WINRMD_OK;
 }
@@ -121,6 +152,7 @@ static winrmd_status stream_next(winrmd_ctx *ctx, void *cursor)
         host->begin(ctx, NS, "b:Item");
         host->text(ctx, "Index", num);
         host->text(ctx, "Pad", pad);
+        name_item(ctx, cur->names, cur->next);
         host->end(ctx);
         free(pad);
         cur->next++;
@@ -137,16 +169,25 @@ static void stream_close(void *state, void *cursor)
 static winrmd_status list_enumerate(winrmd_ctx *ctx)
 {
         const char *c = host->option(ctx, "Count"), *z = host->option(ctx, "Size");
+        const char *names = names_option(ctx);
         long count = c ? strtol(c, NULL, 10) : 3, size = z ? strtol(z, NULL, 10) : 10;
-        char *pad = malloc((size_t)size + 1);
+        char *pad = malloc((size_t)size + 1), num[24];
 
         if (!pad)
                 return WINRMD_E_INTERNAL;
         memset(pad, 'l', (size_t)size);
         pad[size] = '\0';
+        if (!strcmp(names, "early") && host->item_selector(ctx, "Index", "0") != -EINVAL) {
+                free(pad);
+                return host->fault(ctx, WINRMD_E_INTERNAL, "item_selector named an item before any began");
+        }
         for (long i = 0; i < count; i++) {
-                if (host->begin(ctx, NS, "b:Entry") < 0 || host->text(ctx, "Pad", pad) < 0 || host->end(ctx) < 0)
+                snprintf(num, sizeof(num), "%ld", i + 1);
+                if (host->begin(ctx, NS, "b:Entry") < 0 || host->text(ctx, "Index", num) < 0 ||
+                    host->text(ctx, "Pad", pad) < 0 || host->end(ctx) < 0)
                         break;          /* past the list budget: the core refuses the whole list */
+                /* after its end: the item begun last is still this one */
+                name_item(ctx, names, i + 1);
         }
         free(pad);
         return WINRMD_OK;

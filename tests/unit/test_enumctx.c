@@ -78,25 +78,28 @@ START_TEST(list_take_and_hold)
         struct enumctx_owner bob = { "bob", false, &res };
         struct enumctx_source src = list_of(3);
         struct enumctx *c;
-        char id[48], *item;
-        size_t len;
+        struct enumctx_item it;
+        char id[48];
 
         ck_assert_int_eq(enumctx_create(&bob, &src, 0, 60000, id, &c), 0);
         ck_assert_ptr_null(src.text);                   /* taken over */
-        ck_assert_int_eq(enumctx_take(c, &item, &len), 0);
-        ck_assert_str_eq(item, "<i>0</i>");
-        ck_assert_uint_eq(len, 8);
+        ck_assert_int_eq(enumctx_total(c), 3);
+        ck_assert_int_eq(enumctx_take(c, &it), 0);
+        ck_assert_str_eq(it.text, "<i>0</i>");
+        ck_assert_uint_eq(it.len, 8);
+        ck_assert_ptr_null(it.sel);                     /* no selectors kept */
         /* an item that did not fit is served first next time, not lost */
-        ck_assert_int_eq(enumctx_hold(c, item, len), 0);
+        ck_assert_int_eq(enumctx_hold(c, &it), 0);
+        ck_assert_ptr_null(it.text);
         ck_assert(!enumctx_done(c));
-        ck_assert_int_eq(enumctx_take(c, &item, &len), 0);
-        ck_assert_str_eq(item, "<i>0</i>");
-        free(item);
+        ck_assert_int_eq(enumctx_take(c, &it), 0);
+        ck_assert_str_eq(it.text, "<i>0</i>");
+        enumctx_item_free(&it);
         for (int k = 1; k < 3; k++) {
-                ck_assert_int_eq(enumctx_take(c, &item, &len), 0);
-                free(item);
+                ck_assert_int_eq(enumctx_take(c, &it), 0);
+                enumctx_item_free(&it);
         }
-        ck_assert_int_eq(enumctx_take(c, &item, &len), -ENOENT);
+        ck_assert_int_eq(enumctx_take(c, &it), -ENOENT);
         ck_assert(enumctx_done(c));
         enumctx_release(c);
         ck_assert_uint_eq(enumctx_bytes(), 0);
@@ -138,15 +141,20 @@ START_TEST(cursor_closed_once)
         struct enumctx_owner bob = { "bob", false, &res };
         struct enumctx_source src = { .cursor = (void *)&res, .close = close_cursor };
         struct enumctx *c;
-        char id[48], *item;
-        size_t len;
+        struct enumctx_item it;
+        char id[48];
 
         closed = 0;
         ck_assert_int_eq(enumctx_create(&bob, &src, 0, 60000, id, &c), 0);
         ck_assert_ptr_eq(enumctx_cursor(c), &res);
-        ck_assert_int_eq(enumctx_take(c, &item, &len), -ENOENT);   /* the provider's turn */
+        ck_assert_int_eq(enumctx_take(c, &it), -ENOENT);   /* the provider's turn */
         ck_assert(!enumctx_done(c));
+        /* a cursor's count is unknown until it ends, then what it gave */
+        enumctx_count_item(c);
+        enumctx_count_item(c);
+        ck_assert_int_eq(enumctx_total(c), -1);
         enumctx_set_end(c);
+        ck_assert_int_eq(enumctx_total(c), 2);
         ck_assert(enumctx_done(c));
         /* busy contexts do not expire */
         enumctx_set_busy(c, true);
@@ -154,6 +162,49 @@ START_TEST(cursor_closed_once)
         enumctx_set_busy(c, false);
         ck_assert_int_eq(enumctx_expire(120000), 1);
         ck_assert_int_eq(closed, 1);
+}
+END_TEST
+
+/* A list whose items carry selectors: each item comes with its own, a
+ * held one keeps them, they count in the byte budget, and the context
+ * keeps the Enumerate's mode, filter and URI for its Pulls. */
+START_TEST(list_with_selectors)
+{
+        static const int res;
+        struct enumctx_owner bob = { "bob", false, &res };
+        struct enumctx_source src = list_of(2);
+        struct enumsel_req req = { .mode = ENUM_MODE_EPR };
+        static const char pairs[] = "Id\0" "a\0" "Id\0" "b\0";
+        struct enumctx_item it;
+        struct enumctx *c;
+        char id[48];
+
+        src.sel = malloc(sizeof(pairs));
+        src.sel_ends = malloc(2 * sizeof(size_t));
+        ck_assert(src.sel && src.sel_ends);
+        memcpy(src.sel, pairs, sizeof(pairs));
+        src.sel_ends[0] = 5;
+        src.sel_ends[1] = 10;
+        ck_assert_int_eq(enumctx_create(&bob, &src, 0, 60000, id, &c), 0);
+        ck_assert_uint_eq(enumctx_bytes(), 16 + 10);
+        ck_assert_int_eq(enumctx_set_how(c, &req, "http://example.org/r", true), 0);
+        ck_assert_int_eq(enumctx_req(c)->mode, ENUM_MODE_EPR);
+        ck_assert_str_eq(enumctx_uri(c), "http://example.org/r");
+        ck_assert(enumctx_want_count(c));
+        ck_assert_int_eq(enumctx_take(c, &it), 0);
+        ck_assert_uint_eq(it.sel_len, 5);
+        ck_assert_mem_eq(it.sel, "Id\0" "a\0", 5);
+        enumctx_item_free(&it);
+        ck_assert_int_eq(enumctx_take(c, &it), 0);
+        ck_assert_mem_eq(it.sel, "Id\0" "b\0", 5);
+        ck_assert_int_eq(enumctx_hold(c, &it), 0);
+        ck_assert_int_eq(enumctx_take(c, &it), 0);
+        ck_assert_str_eq(it.text, "<i>1</i>");
+        ck_assert_mem_eq(it.sel, "Id\0" "b\0", 5);
+        enumctx_item_free(&it);
+        ck_assert(enumctx_done(c));
+        enumctx_release(c);
+        ck_assert_uint_eq(enumctx_bytes(), 0);
 }
 END_TEST
 
@@ -184,6 +235,7 @@ Suite *enumctx_suite(void)
         tcase_add_test(tc, list_take_and_hold);
         tcase_add_test(tc, byte_budgets);
         tcase_add_test(tc, cursor_closed_once);
+        tcase_add_test(tc, list_with_selectors);
         suite_add_tcase(s, tc);
         return s;
 }

@@ -26,6 +26,7 @@ int main(void)
         srunner_add_suite(sr, http_parse_suite());
         srunner_add_suite(sr, log_suite());
         srunner_add_suite(sr, enumctx_suite());
+        srunner_add_suite(sr, enumsel_suite());
         srunner_add_suite(sr, writer_suite());
         srunner_add_suite(sr, certs_suite());
         srunner_add_suite(sr, cli_output_suite());

@@ -21,6 +21,7 @@ Suite *trace_suite(void);
 Suite *http_parse_suite(void);
 Suite *log_suite(void);
 Suite *enumctx_suite(void);
+Suite *enumsel_suite(void);
 Suite *writer_suite(void);
 Suite *config_listeners_suite(void);
 Suite *certs_suite(void);
