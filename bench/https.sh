@@ -39,18 +39,13 @@ set -eu
 
 me=bench/https.sh
 here=$(cd "$(dirname "$0")" && pwd)
-repo=$(cd "$here/.." && pwd)
-shared=${SHARED_BENCH:-$here/../../shared/bench}
-build=${WINRMD_BUILD:-$repo/build}
+. "$here/lib.sh"                        # the shared helpers; sets repo and py
 duration=${DURATION:-10s}
 rounds=${ROUNDS:-3}
 connections=${CONNECTIONS:-16}
 threads=${THREADS:-1}
 idle_conns=${IDLE_CONNS:-1000}
 key_type=${KEY_TYPE:-ecdsa}
-py=/usr/bin/python3
-
-die() { echo "$me: $*" >&2; exit 1; }
 
 for tool in cc make pkg-config curl wrk dpkg timeout certtool openssl; do
         command -v "$tool" >/dev/null || die "$tool missing (apt-get install -y" \
@@ -59,26 +54,13 @@ done
 nginx=$(command -v nginx || echo /usr/sbin/nginx)
 [ -x "$nginx" ] || die "nginx missing (apt-get install -y nginx-light)"
 [ -x "$py" ] || die "$py missing"
-for f in ceiling.c Makefile post.lua identify.xml; do
-        [ -f "$shared/$f" ] || die "no $f in $shared (set SHARED_BENCH)"
-done
+find_shared                             # SHARED_BENCH
 [ -f "$here/tls-noresume.c" ] && [ -f "$here/conns.py" ] || die "tls-noresume.c or conns.py missing in $here"
-shared=$(cd "$shared" && pwd)
 case $rounds in ''|*[!0-9]*|0) die "ROUNDS must be a positive integer" ;; esac
 case $idle_conns in ''|*[!0-9]*) die "IDLE_CONNS must be an integer" ;; esac
 case $key_type in ecdsa|rsa) ;; *) die "KEY_TYPE must be ecdsa or rsa" ;; esac
-case $duration in
-*s) dsec=${duration%s} ;;
-*m) dsec=$((${duration%m} * 60)) ;;
-*h) dsec=$((${duration%h} * 3600)) ;;
-*) dsec=$duration ;;
-esac
-case $dsec in ''|*[!0-9]*) die "DURATION must look like 10s, 2m or 1h" ;; esac
-
-if [ "$(ulimit -n)" != unlimited ] && [ "$(ulimit -n)" -lt 4096 ]; then
-        ulimit -n 4096 2>/dev/null || echo "$me: warning: cannot raise ulimit -n" \
-                "above $(ulimit -n); the connection test may fail" >&2
-fi
+wrk_duration                            # dsec: wrk's -d in seconds, to bound each run
+raise_nofile                            # 1,000 connections: ulimit -n 4096
 
 # --- cleanup ---------------------------------------------------------------------
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/winrmd-https-bench.XXXXXX")
@@ -86,17 +68,6 @@ ceiling_pid=
 winrmd_pid=
 nginx_pid=
 job_pid=
-stop() { # stop PID: TERM, then KILL after 5 s; always reaped
-        [ -n "$1" ] || return 0
-        kill "$1" 2>/dev/null || return 0
-        n=0
-        while kill -0 "$1" 2>/dev/null && [ "$n" -lt 50 ]; do
-                sleep 0.1
-                n=$((n + 1))
-        done
-        kill -9 "$1" 2>/dev/null || true
-        wait "$1" 2>/dev/null || true
-}
 cleanup() {
         stop "$job_pid"
         job_pid=
@@ -106,155 +77,29 @@ cleanup() {
         nginx_pid=
         stop "$ceiling_pid"
         ceiling_pid=
-        if [ -n "${KEEP_TMP:-}" ]; then
-                echo "kept $tmp"
-        else
-                rm -rf "$tmp"
-        fi
+        remove_tmp                      # unless KEEP_TMP
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM HUP
 
-# job OUT CMD...: runs CMD in the background with its output in OUT and waits
-# for it, so that INT and TERM interrupt the wait at once; returns its status
-job() {
-        out_file=$1
-        shift
-        "$@" >"$out_file" 2>&1 &
-        job_pid=$!
-        rc=0
-        wait "$job_pid" || rc=$?
-        job_pid=
-        return "$rc"
-}
-
-rss() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
-rss_detail() {
-        pss=$(awk '/^Pss:/ { print $2 }' "/proc/$1/smaps_rollup" 2>/dev/null || true)
-        awk -v pss="${pss:--}" '/^RssAnon:/ { a = $2 } /^RssFile:/ { f = $2 }
-                END { printf "anon %s KiB, file-backed %s KiB, Pss %s KiB\n", a, f, pss }' "/proc/$1/status"
-}
-free_port() {
-        "$py" -c 'import socket
-s = socket.socket()
-s.bind(("127.0.0.1", 0))
-print(s.getsockname()[1])'
-}
-
-# post URL BODY [curl args]: prints the HTTP status of one SOAP POST
-post() {
-        url=$1 body=$2
-        shift 2
-        curl -s -m 5 -o "$tmp/post.out" -w '%{http_code}' "$@" \
-                -H 'Content-Type: application/soap+xml;charset=UTF-8' \
-                --data-binary @"$body" "$url" || true
-}
-
 # --- the ceiling -----------------------------------------------------------------
-echo "== building the ceiling ($shared)"
-make -s -C "$shared" OUT="$tmp/ceiling-build"
-tries=0
-while :; do
-        ceiling_port=$(free_port)
-        "$tmp/ceiling-build/ceiling" "$ceiling_port" bench:bench >/dev/null 2>"$tmp/ceiling.err" &
-        ceiling_pid=$!
-        n=0
-        until [ "$(post "http://127.0.0.1:$ceiling_port/wsman" "$shared/identify.xml" -u bench:bench)" = 200 ]; do
-                kill -0 "$ceiling_pid" 2>/dev/null || break
-                n=$((n + 1))
-                [ "$n" -lt 50 ] || break
-                sleep 0.1
-        done
-        if kill -0 "$ceiling_pid" 2>/dev/null && [ "$n" -lt 50 ]; then
-                break
-        fi
-        stop "$ceiling_pid"             # the port was taken meanwhile: another one
-        ceiling_pid=
-        tries=$((tries + 1))
-        [ "$tries" -lt 5 ] || die "the ceiling did not start: $(cat "$tmp/ceiling.err")"
-done
-ceiling_url="http://127.0.0.1:$ceiling_port/wsman"
-[ "$(post "$ceiling_url" "$shared/identify.xml" -u bench:wrong)" = 401 ] ||
-        die "the ceiling accepted a wrong password"
-echo "ceiling: pid $ceiling_pid on $ceiling_url"
+start_ceiling                           # ceiling_pid, ceiling_url
 # wrk resumes the TLS session of a slot's last connection; this makes it not
 noresume=$tmp/tls-noresume.so
 cc -shared -fPIC -o "$noresume" "$here/tls-noresume.c" -ldl || die "cannot build tls-noresume.so"
 
 # --- winrmd's build, accounts and state ---------------------------------------------
-if [ ! -x "$build/winrmd" ] || [ ! -d "$build/providers" ]; then
-        echo "== configuring and building winrmd in $build"
-        mkdir -p "$build"
-        if [ ! -f "$build/Makefile" ]; then
-                (cd "$build" && "$repo/configure" >"$tmp/configure.log" 2>&1) ||
-                        { tail -20 "$tmp/configure.log" >&2; die "configure failed"; }
-        fi
-        make -s -C "$build" -j2 >"$tmp/make.log" 2>&1 ||
-                { tail -30 "$tmp/make.log" >&2; die "make failed"; }
-elif [ "${REBUILD:-0}" != 0 ]; then
-        echo "== make in $build"
-        make -s -C "$build" -j2 >"$tmp/make.log" 2>&1 ||
-                { tail -30 "$tmp/make.log" >&2; die "make failed"; }
-fi
-build=$(cd "$build" && pwd)
-[ -x "$build/winrmd" ] || die "no winrmd in $build"
-
-dpkg_find() { # dpkg_find PACKAGE FILE
-        dpkg -L "$1" 2>/dev/null | while read -r f; do
-                [ "${f##*/}" = "$2" ] && [ -f "$f" ] && { echo "$f"; break; }
-        done
-}
-pam_wrapper=$(dpkg_find libpam-wrapper libpam_wrapper.so)
-pam_matrix=$(dpkg_find libpam-wrapper pam_matrix.so)
-nss_wrapper=$(dpkg_find libnss-wrapper libnss_wrapper.so)
-[ -n "$pam_wrapper" ] && [ -n "$pam_matrix" ] && [ -n "$nss_wrapper" ] ||
+find_build                              # build: WINRMD_BUILD, REBUILD
+find_wrappers ||
         die "libpam-wrapper and libnss-wrapper are needed (apt-get install -y libpam-wrapper libnss-wrapper)"
-
-acct=$tmp/accounts
-mkdir -p "$acct/pam.d"
-echo "bench:bench:winrmd" >"$acct/passdb"
-cat >"$acct/pam.d/winrmd" <<EOF
-auth required $pam_matrix passdb=$acct/passdb
-account required $pam_matrix passdb=$acct/passdb
-EOF
-cat >"$acct/passwd" <<EOF
-root:x:0:0:root:/root:/bin/sh
-bench:x:42001:42001:winrmd bench:/nonexistent:/bin/false
-winrmd:x:42050:42050:winrmd service:/nonexistent:/usr/sbin/nologin
-EOF
-cat >"$acct/group" <<EOF
-root:x:0:
-bench:x:42001:
-winrmd:x:42050:
-EOF
-# winrmd's network process runs as --user (winrmd, one of these accounts)
-# and must reach its state and these files
-winrmd_user=${WINRMD_USER:-winrmd}
-chmod 0711 "$tmp"
+# bench/bench only for winrmd; its network process runs as --user (winrmd,
+# WINRMD_USER), an account of these files too
+write_accounts /nonexistent /bin/false
 
 # The certificate both servers serve: self-signed, for localhost and 127.0.0.1.
 state=$tmp/state
-mkdir -m 700 "$state" "$state/certs"
-cert=$state/certs/bench.pem
-key=$state/certs/bench.key
-case $key_type in
-ecdsa) certtool --generate-privkey --key-type=ecdsa --curve=secp256r1 --outfile "$key" 2>/dev/null ;;
-rsa) certtool --generate-privkey --key-type=rsa --bits=2048 --outfile "$key" 2>/dev/null ;;
-esac
-chmod 600 "$key"
-cat >"$tmp/cert.tmpl" <<EOF
-cn = "localhost"
-dns_name = "localhost"
-ip_address = "127.0.0.1"
-expiration_days = 30
-tls_www_server
-signing_key
-EOF
-certtool --generate-self-signed --load-privkey "$key" --template "$tmp/cert.tmpl" \
-        --outfile "$cert" 2>/dev/null || die "certtool could not make the certificate"
-thumb=$(certtool --certificate-info --infile "$cert" 2>/dev/null |
-        sed -n 's/^[[:space:]]*sha1:\([0-9a-f]*\)$/\1/p' | head -1)
-[ ${#thumb} = 40 ] || die "no SHA-1 thumbprint for $cert"
+mkdir -m 700 "$state"
+make_cert "$key_type"                   # cert, key, thumb
 
 # The Get of wsman:microsoft.com/wsman/2005/06/config, as a client sends it
 get_xml=$tmp/get.xml
@@ -264,51 +109,20 @@ EOF
 
 # --- winrmd, one HTTPS listener (and plain HTTP, to tell what TLS costs) -------------
 echo "== starting winrmd ($build), HTTPS listener with certificate $thumb ($key_type)"
-tries=0
-while :; do
-        winrmd_port=$(free_port)
-        # plain HTTP for the comparison run only; auth_cache_ms as in run.sh
-        cat >"$state/winrmd.conf" <<EOF
+# the HTTPS listener on a free port (winrmd_port, winrmd_url); plain HTTP for
+# the comparison run only; auth_cache_ms as in run.sh
+start_winrmd_https --listen 127.0.0.1:0 <<EOF
 service.allow_unencrypted = true
 service.plain_schemes = basic
 service.max_connections = 1000
 service.auth_cache_ms = 3600000
 service.root_sddl = O:NSG:BAD:P(A;;GA;;;BA)(A;;GR;;;AU)
-listener = address=IP:127.0.0.1 transport=HTTPS port=$winrmd_port enabled=true hostname=localhost url_prefix=wsman thumbprint=$thumb
 EOF
-        env LD_PRELOAD="$pam_wrapper $nss_wrapper" PAM_WRAPPER=1 \
-                PAM_WRAPPER_SERVICE_DIR="$acct/pam.d" \
-                NSS_WRAPPER_PASSWD="$acct/passwd" NSS_WRAPPER_GROUP="$acct/group" \
-                NOTIFY_SOCKET= LISTEN_FDS= LISTEN_PID= \
-                "$build/winrmd" --foreground --state-dir "$state" --plugin-dir "$build/providers" \
-                --user "$winrmd_user" --listen 127.0.0.1:0 </dev/null >"$tmp/winrmd.log" 2>&1 &
-        winrmd_pid=$!
-        n=0
-        bound=
-        while [ "$n" -lt 100 ]; do
-                kill -0 "$winrmd_pid" 2>/dev/null || break
-                if grep -q "listener https://127\.0\.0\.1:$winrmd_port/wsman bound" "$tmp/winrmd.log" &&
-                        grep -q 'info: ready' "$tmp/winrmd.log"; then
-                        bound=1
-                        break
-                fi
-                grep -q "port $winrmd_port: .*retrying" "$tmp/winrmd.log" && break
-                n=$((n + 1))
-                sleep 0.1
-        done
-        [ -z "$bound" ] || break
-        stop "$winrmd_pid"              # the port was taken meanwhile: another one
-        winrmd_pid=
-        tries=$((tries + 1))
-        [ "$tries" -lt 5 ] || { cat "$tmp/winrmd.log" >&2; die "winrmd did not bind its HTTPS listener"; }
-done
-winrmd_url="https://127.0.0.1:$winrmd_port/wsman"
-http_port=$(sed -n 's|.*listening on http://127\.0\.0\.1:\([0-9][0-9]*\)/.*|\1|p' "$tmp/winrmd.log" | head -n 1)
+http_port=$(logged_http_port)
 [ -n "$http_port" ] || { cat "$tmp/winrmd.log" >&2; die "winrmd logged no plain-HTTP listener"; }
 http_url="http://127.0.0.1:$http_port/wsman"
 sleep 0.5
 rss_start=$(rss "$winrmd_pid")
-tls_post() { post "$@" --cacert "$cert"; }
 [ "$(tls_post "$winrmd_url" "$shared/identify.xml" -u bench:bench)" = 200 ] ||
         { cat "$tmp/winrmd.log" >&2; die "winrmd's HTTPS Identify with Basic did not answer 200"; }
 [ "$(tls_post "$winrmd_url" "$shared/identify.xml" -u bench:wrong)" = 401 ] ||
@@ -321,11 +135,6 @@ grep -q 'transfer/GetResponse' "$tmp/post.out" ||
         { cat "$tmp/post.out" >&2; echo >&2; die "winrmd's plain-HTTP Get did not answer 200"; }
 echo "winrmd: pid $winrmd_pid on $winrmd_url (and $http_url)"
 log_mark=$(wc -l <"$tmp/winrmd.log")   # the wrong-password warning is expected
-
-alive() {
-        kill -0 "$winrmd_pid" 2>/dev/null ||
-                { tail -40 "$tmp/winrmd.log" >&2; die "winrmd died ($1)"; }
-}
 
 # tls_params PORT: "TLSv1.3 TLS_AES_128_GCM_SHA256 X25519 ECDSA" as OpenSSL
 # (wrk's library, its default offer) negotiates it
@@ -426,21 +235,7 @@ echo "after start, before any request: $rss_start KiB"
 echo "idle after its first requests: $rss_idle KiB ($rss_idle_detail)"
 rss_silent=- rss_keep=- per_silent=- per_keep=- conns_ok=skipped
 if [ "$idle_conns" -gt 0 ]; then
-        conns_ok=yes
-        job "$tmp/conns.out" timeout 120 "$py" "$here/conns.py" --tls "$cert" "$winrmd_pid" \
-                "$winrmd_port" "$idle_conns" "$shared/identify.xml" || conns_ok=NO
-        sed 's/^/  /' "$tmp/conns.out"
-        alive "connection test"
-        val() { awk -v k="$1" '$1 == k { print $2 }' "$tmp/conns.out"; }
-        base=$(val rss_before)
-        rss_silent=$(val rss_silent)
-        rss_keep=$(val rss_keepalive)
-        kib_per() {
-                [ -n "$1" ] && [ -n "$base" ] || { echo -; return; }
-                awk -v a="$1" -v b="$base" -v n="$idle_conns" 'BEGIN { printf "%.2f", (a - b) / n }'
-        }
-        per_silent=$(kib_per "$rss_silent")
-        per_keep=$(kib_per "$rss_keep")
+        conns_test --tls "$cert"        # conns.py: conns_ok, rss_silent, per_silent, ...
         echo "with $idle_conns TCP connections, accepted, no ClientHello: ${rss_silent:--} KiB ($per_silent KiB each)"
         echo "with $idle_conns TLS connections after a handshake and one Identify each: ${rss_keep:--} KiB ($per_keep KiB each)"
         [ "$conns_ok" = yes ] || echo "$me: the connection test FAILED (see above)" >&2
@@ -491,19 +286,6 @@ bench() {
                         "$cpu" "$(tail -n 1 "$tmp/$name.cap")"
         fi
 }
-median() {
-        sort -g "$1" | awk '{ v[NR] = $1 }
-                END { if (NR % 2) printf "%.0f", v[(NR + 1) / 2];
-                      else printf "%.0f", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
-}
-median2() {
-        sort -g "$1" | awk '{ v[NR] = $1 }
-                END { if (NR % 2) printf "%.2f", v[(NR + 1) / 2];
-                      else printf "%.2f", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
-}
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
-last() { tail -n 1 "$tmp/$1.${2:-rps}"; }
-
 post_lua=$shared/post.lua
 close='Connection: close'
 echo "== throughput: $rounds rounds, wrk -t$threads -c$connections -d$duration"
@@ -580,16 +362,7 @@ rss_after=$(rss "$winrmd_pid")
 [ "$(tls_post "$winrmd_url" "$get_xml" -u bench:bench)" = 200 ] ||
         { errors=$((errors + 1)); echo "$me: winrmd's Get failed after the load" >&2; }
 
-if [ "${KEEP_LOG:-0}" != 0 ]; then
-        echo "== winrmd's stderr"
-        cat "$tmp/winrmd.log"
-fi
-warnings=$(tail -n +"$((log_mark + 1))" "$tmp/winrmd.log" | grep -c -i -E 'warn|error|crit|fatal' || true)
-if [ "$warnings" -gt 0 ]; then
-        echo "== winrmd's warnings and errors during the tests (first 10 kinds)"
-        tail -n +"$((log_mark + 1))" "$tmp/winrmd.log" | grep -i -E 'warn|error|crit|fatal' |
-                sed 's/[0-9][0-9]*/N/g' | sort | uniq -c | sort -rn | head -10
-fi
+log_warnings                            # KEEP_LOG; warnings: their count since log_mark
 
 # --- summary -----------------------------------------------------------------------
 echo

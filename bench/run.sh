@@ -29,62 +29,29 @@ set -eu
 
 me=bench/run.sh
 here=$(cd "$(dirname "$0")" && pwd)
-repo=$(cd "$here/.." && pwd)
-shared=${SHARED_BENCH:-$here/../../shared/bench}
-build=${WINRMD_BUILD:-$repo/build}
+. "$here/lib.sh"                        # the shared helpers; sets repo and py
 duration=${DURATION:-10s}
 rounds=${ROUNDS:-3}
 connections=${CONNECTIONS:-16}
 threads=${THREADS:-1}
 idle_conns=${IDLE_CONNS:-1000}
-py=/usr/bin/python3
-
-die() { echo "$me: $*" >&2; exit 1; }
 
 for tool in cc make pkg-config curl wrk dpkg timeout; do
         command -v "$tool" >/dev/null || die "$tool missing (apt-get install -y" \
                 "build-essential pkg-config libevent-dev curl wrk)"
 done
 [ -x "$py" ] || die "$py missing"
-for f in ceiling.c Makefile post.lua identify.xml; do
-        [ -f "$shared/$f" ] || die "no $f in $shared (set SHARED_BENCH)"
-done
-shared=$(cd "$shared" && pwd)
+find_shared                             # SHARED_BENCH
 case $rounds in ''|*[!0-9]*|0) die "ROUNDS must be a positive integer" ;; esac
 case $idle_conns in ''|*[!0-9]*) die "IDLE_CONNS must be an integer" ;; esac
-
-# wrk's -d in seconds, to bound each run (10s, 2m, 1h or a bare number)
-case $duration in
-*s) dsec=${duration%s} ;;
-*m) dsec=$((${duration%m} * 60)) ;;
-*h) dsec=$((${duration%h} * 3600)) ;;
-*) dsec=$duration ;;
-esac
-case $dsec in ''|*[!0-9]*) die "DURATION must look like 10s, 2m or 1h" ;; esac
-
-# 1,000 connections need 1,000 descriptors in the client and in the daemon
-# (winrmd raises its soft limit to the hard one itself).
-if [ "$(ulimit -n)" != unlimited ] && [ "$(ulimit -n)" -lt 4096 ]; then
-        ulimit -n 4096 2>/dev/null || echo "$me: warning: cannot raise ulimit -n" \
-                "above $(ulimit -n); the connection test may fail" >&2
-fi
+wrk_duration                            # dsec: wrk's -d in seconds, to bound each run
+raise_nofile                            # 1,000 connections: ulimit -n 4096
 
 # --- cleanup ---------------------------------------------------------------------
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/winrmd-bench.XXXXXX")
 ceiling_pid=
 winrmd_pid=
 job_pid=
-stop() { # stop PID: TERM, then KILL after 5 s; always reaped
-        [ -n "$1" ] || return 0
-        kill "$1" 2>/dev/null || return 0
-        n=0
-        while kill -0 "$1" 2>/dev/null && [ "$n" -lt 50 ]; do
-                sleep 0.1
-                n=$((n + 1))
-        done
-        kill -9 "$1" 2>/dev/null || true
-        wait "$1" 2>/dev/null || true
-}
 cleanup() {
         stop "$job_pid"
         job_pid=
@@ -92,52 +59,10 @@ cleanup() {
         winrmd_pid=
         stop "$ceiling_pid"
         ceiling_pid=
-        if [ -n "${KEEP_TMP:-}" ]; then
-                echo "kept $tmp"
-        else
-                rm -rf "$tmp"
-        fi
+        remove_tmp                      # unless KEEP_TMP
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM HUP
-
-# job OUT CMD...: runs CMD in the background with its output in OUT and waits
-# for it, so that INT and TERM interrupt the wait at once; returns its status
-job() {
-        out_file=$1
-        shift
-        "$@" >"$out_file" 2>&1 &
-        job_pid=$!
-        rc=0
-        wait "$job_pid" || rc=$?
-        job_pid=
-        return "$rc"
-}
-
-rss() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
-# rss_detail PID: "anon A KiB, file F KiB, Pss P KiB"
-rss_detail() {
-        pss=$(awk '/^Pss:/ { print $2 }' "/proc/$1/smaps_rollup" 2>/dev/null || true)
-        awk -v pss="${pss:--}" '/^RssAnon:/ { a = $2 } /^RssFile:/ { f = $2 }
-                END { printf "anon %s KiB, file-backed %s KiB, Pss %s KiB\n", a, f, pss }' "/proc/$1/status"
-}
-
-# --- the ceiling -----------------------------------------------------------------
-free_port() {
-        "$py" -c 'import socket
-s = socket.socket()
-s.bind(("127.0.0.1", 0))
-print(s.getsockname()[1])'
-}
-
-# post URL BODY [curl args]: prints the HTTP status of one SOAP POST
-post() {
-        url=$1 body=$2
-        shift 2
-        curl -s -m 5 -o "$tmp/post.out" -w '%{http_code}' "$@" \
-                -H 'Content-Type: application/soap+xml;charset=UTF-8' \
-                --data-binary @"$body" "$url" || true
-}
 
 # wait_200 URL BODY PID NAME: polls (at most 10 s) until an authenticated POST gets 200
 wait_200() {
@@ -150,84 +75,17 @@ wait_200() {
         done
 }
 
-echo "== building the ceiling ($shared)"
-make -s -C "$shared" OUT="$tmp/ceiling-build"
-tries=0
-while :; do
-        ceiling_port=$(free_port)
-        "$tmp/ceiling-build/ceiling" "$ceiling_port" bench:bench >/dev/null 2>"$tmp/ceiling.err" &
-        ceiling_pid=$!
-        n=0
-        until [ "$(post "http://127.0.0.1:$ceiling_port/wsman" "$shared/identify.xml" -u bench:bench)" = 200 ]; do
-                kill -0 "$ceiling_pid" 2>/dev/null || break
-                n=$((n + 1))
-                [ "$n" -lt 50 ] || break
-                sleep 0.1
-        done
-        if kill -0 "$ceiling_pid" 2>/dev/null && [ "$n" -lt 50 ]; then
-                break
-        fi
-        stop "$ceiling_pid"             # the port was taken meanwhile: another one
-        ceiling_pid=
-        tries=$((tries + 1))
-        [ "$tries" -lt 5 ] || die "the ceiling did not start: $(cat "$tmp/ceiling.err")"
-done
-ceiling_url="http://127.0.0.1:$ceiling_port/wsman"
-[ "$(post "$ceiling_url" "$shared/identify.xml" -u bench:wrong)" = 401 ] ||
-        die "the ceiling accepted a wrong password"
-echo "ceiling: pid $ceiling_pid on $ceiling_url"
+# --- the ceiling -----------------------------------------------------------------
+start_ceiling                           # ceiling_pid, ceiling_url
 
 # --- winrmd ----------------------------------------------------------------------
-if [ ! -x "$build/winrmd" ] || [ ! -d "$build/providers" ]; then
-        echo "== configuring and building winrmd in $build"
-        mkdir -p "$build"
-        if [ ! -f "$build/Makefile" ]; then
-                (cd "$build" && "$repo/configure" >"$tmp/configure.log" 2>&1) ||
-                        { tail -20 "$tmp/configure.log" >&2; die "configure failed"; }
-        fi
-        make -s -C "$build" -j2 >"$tmp/make.log" 2>&1 ||
-                { tail -30 "$tmp/make.log" >&2; die "make failed"; }
-elif [ "${REBUILD:-0}" != 0 ]; then
-        echo "== make in $build"
-        make -s -C "$build" -j2 >"$tmp/make.log" 2>&1 ||
-                { tail -30 "$tmp/make.log" >&2; die "make failed"; }
-fi
-build=$(cd "$build" && pwd)
-[ -x "$build/winrmd" ] || die "no winrmd in $build"
-
+find_build                              # build: WINRMD_BUILD, REBUILD
 # libpam-wrapper, libnss-wrapper and pam_matrix, wherever Debian put them
-dpkg_find() { # dpkg_find PACKAGE FILE
-        dpkg -L "$1" 2>/dev/null | while read -r f; do
-                [ "${f##*/}" = "$2" ] && [ -f "$f" ] && { echo "$f"; break; }
-        done
-}
-pam_wrapper=$(dpkg_find libpam-wrapper libpam_wrapper.so)
-pam_matrix=$(dpkg_find libpam-wrapper pam_matrix.so)
-nss_wrapper=$(dpkg_find libnss-wrapper libnss_wrapper.so)
-[ -n "$pam_wrapper" ] && [ -n "$pam_matrix" ] && [ -n "$nss_wrapper" ] ||
+find_wrappers ||
         die "libpam-wrapper and libnss-wrapper are needed (apt-get install -y libpam-wrapper libnss-wrapper)"
-
-acct=$tmp/accounts
-mkdir -p "$acct/pam.d"
-echo "bench:bench:winrmd" >"$acct/passdb"
-cat >"$acct/pam.d/winrmd" <<EOF
-auth required $pam_matrix passdb=$acct/passdb
-account required $pam_matrix passdb=$acct/passdb
-EOF
-cat >"$acct/passwd" <<EOF
-root:x:0:0:root:/root:/bin/sh
-bench:x:42001:42001:winrmd bench:/nonexistent:/bin/false
-winrmd:x:42050:42050:winrmd service:/nonexistent:/usr/sbin/nologin
-EOF
-cat >"$acct/group" <<EOF
-root:x:0:
-bench:x:42001:
-winrmd:x:42050:
-EOF
-# winrmd's network process runs as --user (winrmd, one of these accounts)
-# and must reach its state and these files
-winrmd_user=${WINRMD_USER:-winrmd}
-chmod 0711 "$tmp"
+# bench/bench only for winrmd; its network process runs as --user (winrmd,
+# WINRMD_USER), an account of these files too
+write_accounts /nonexistent /bin/false
 
 state=$tmp/state
 mkdir -m 700 "$state"
@@ -249,14 +107,7 @@ cat >"$get_xml" <<'EOF'
 EOF
 
 echo "== starting winrmd ($build)"
-env LD_PRELOAD="$pam_wrapper $nss_wrapper" PAM_WRAPPER=1 \
-        PAM_WRAPPER_SERVICE_DIR="$acct/pam.d" \
-        NSS_WRAPPER_PASSWD="$acct/passwd" NSS_WRAPPER_GROUP="$acct/group" \
-        NOTIFY_SOCKET= LISTEN_FDS= LISTEN_PID= \
-        "$build/winrmd" --foreground --state-dir "$state" \
-        --plugin-dir "$build/providers" --user "$winrmd_user" --listen 127.0.0.1:0 \
-        </dev/null >"$tmp/winrmd.log" 2>&1 &
-winrmd_pid=$!
+start_winrmd --listen 127.0.0.1:0
 # port 0: the kernel picks a free port, winrmd logs it
 n=0
 winrmd_port=
@@ -265,8 +116,7 @@ while [ -z "$winrmd_port" ]; do
         n=$((n + 1))
         [ "$n" -lt 100 ] || { cat "$tmp/winrmd.log" >&2; die "winrmd logged no listening line within 10 s"; }
         sleep 0.1
-        winrmd_port=$(sed -n 's|.*listening on http://127\.0\.0\.1:\([0-9][0-9]*\)/.*|\1|p' \
-                "$tmp/winrmd.log" | head -n 1)
+        winrmd_port=$(logged_http_port)
 done
 winrmd_url="http://127.0.0.1:$winrmd_port/wsman"
 n=0
@@ -288,11 +138,6 @@ grep -q 'transfer/GetResponse' "$tmp/post.out" ||
 echo "winrmd: pid $winrmd_pid on $winrmd_url"
 log_mark=$(wc -l <"$tmp/winrmd.log")   # the wrong-password warning is expected
 
-alive() {
-        kill -0 "$winrmd_pid" 2>/dev/null ||
-                { tail -40 "$tmp/winrmd.log" >&2; die "winrmd died ($1)"; }
-}
-
 # --- memory: idle, then with IDLE_CONNS idle keep-alive connections -----------------
 sleep 1
 rss_idle=$(rss "$winrmd_pid")
@@ -302,21 +147,7 @@ echo "after start, before any request: $rss_start KiB"
 echo "idle after its first requests (Identify, bad password, Get): $rss_idle KiB ($rss_idle_detail)"
 rss_silent=- rss_keep=- per_silent=- per_keep=- conns_ok=skipped
 if [ "$idle_conns" -gt 0 ]; then
-        conns_ok=yes
-        job "$tmp/conns.out" timeout 120 "$py" "$here/conns.py" "$winrmd_pid" \
-                "$winrmd_port" "$idle_conns" "$shared/identify.xml" || conns_ok=NO
-        sed 's/^/  /' "$tmp/conns.out"
-        alive "connection test"
-        val() { awk -v k="$1" '$1 == k { print $2 }' "$tmp/conns.out"; }
-        base=$(val rss_before)
-        rss_silent=$(val rss_silent)
-        rss_keep=$(val rss_keepalive)
-        kib_per() { # kib_per RSS: (RSS - base) / idle_conns, two decimals
-                [ -n "$1" ] && [ -n "$base" ] || { echo -; return; }
-                awk -v a="$1" -v b="$base" -v n="$idle_conns" 'BEGIN { printf "%.2f", (a - b) / n }'
-        }
-        per_silent=$(kib_per "$rss_silent")
-        per_keep=$(kib_per "$rss_keep")
+        conns_test                      # conns.py: conns_ok, rss_silent, per_silent, ...
         echo "with $idle_conns connections, accepted, nothing sent: ${rss_silent:--} KiB ($per_silent KiB each)"
         echo "with $idle_conns connections after one Identify each: ${rss_keep:--} KiB ($per_keep KiB each)"
         [ "$conns_ok" = yes ] || echo "$me: the connection test FAILED (see above)" >&2
@@ -344,17 +175,6 @@ bench() {
                 printf '  %-16s %10s req/s\n' "$1" "$rps"
         fi
 }
-median() { # median of the numbers in file $1
-        sort -g "$1" | awk '{ v[NR] = $1 }
-                END { if (NR % 2) printf "%.0f", v[(NR + 1) / 2];
-                      else printf "%.0f", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
-}
-median2() { # the same, two decimals (for ratios)
-        sort -g "$1" | awk '{ v[NR] = $1 }
-                END { if (NR % 2) printf "%.2f", v[(NR + 1) / 2];
-                      else printf "%.2f", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
-}
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 
 echo "== throughput: $rounds rounds, wrk -t$threads -c$connections -d$duration, post.lua"
 round=1
@@ -384,16 +204,7 @@ rss_after=$(rss "$winrmd_pid")
 [ "$(post "$winrmd_url" "$get_xml" -u bench:bench)" = 200 ] ||
         { errors=$((errors + 1)); echo "$me: winrmd's Get failed after the load" >&2; }
 
-if [ "${KEEP_LOG:-0}" != 0 ]; then
-        echo "== winrmd's stderr"
-        cat "$tmp/winrmd.log"
-fi
-warnings=$(tail -n +"$((log_mark + 1))" "$tmp/winrmd.log" | grep -c -i -E 'warn|error|crit|fatal' || true)
-if [ "$warnings" -gt 0 ]; then
-        echo "== winrmd's warnings and errors during the tests (first 10 kinds)"
-        tail -n +"$((log_mark + 1))" "$tmp/winrmd.log" | grep -i -E 'warn|error|crit|fatal' |
-                sed 's/[0-9][0-9]*/N/g' | sort | uniq -c | sort -rn | head -10
-fi
+log_warnings                            # KEEP_LOG; warnings: their count since log_mark
 
 # --- summary -----------------------------------------------------------------------
 mib() { awk -v k="$1" 'BEGIN { if (k == "-") print "-"; else printf "%.1f", k / 1024 }'; }

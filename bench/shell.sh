@@ -51,16 +51,12 @@ set -eu
 
 me=bench/shell.sh
 here=$(cd "$(dirname "$0")" && pwd)
-repo=$(cd "$here/.." && pwd)
-build=${WINRMD_BUILD:-$repo/build}
+. "$here/lib.sh"                        # the shared helpers; sets repo and py
 duration=${DURATION:-5s}
 rounds=${ROUNDS:-3}
 lat_count=${LATENCY_COUNT:-200}
 shells=${SHELLS:-200}
-py=/usr/bin/python3
 sshd=/usr/sbin/sshd
-
-die() { echo "$me: $*" >&2; exit 1; }
 
 [ "$(id -u)" = 0 ] || die "run as root (sshd, and winrmd starting processes as another user)"
 for tool in curl dpkg timeout certtool ssh ssh-keygen; do
@@ -87,17 +83,6 @@ sshd_pid=
 master_pid=
 job_pid=
 made_run_sshd=
-stop() { # stop PID: TERM, then KILL after 5 s; always reaped
-        [ -n "$1" ] || return 0
-        kill "$1" 2>/dev/null || return 0
-        n=0
-        while kill -0 "$1" 2>/dev/null && [ "$n" -lt 50 ]; do
-                sleep 0.1
-                n=$((n + 1))
-        done
-        kill -9 "$1" 2>/dev/null || true
-        wait "$1" 2>/dev/null || true
-}
 cleanup() {
         trap '' INT TERM HUP            # a second signal does not cut the cleanup short
         stop "$job_pid"
@@ -128,49 +113,10 @@ cleanup() {
                 rmdir /run/sshd 2>/dev/null || true
                 made_run_sshd=
         fi
-        if [ -n "${KEEP_TMP:-}" ]; then
-                echo "kept $tmp"
-        else
-                rm -rf "$tmp"
-        fi
+        remove_tmp                      # unless KEEP_TMP
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM HUP
-
-# job OUT CMD...: runs CMD in the background with its output in OUT and waits
-# for it, so that INT and TERM interrupt the wait at once; returns its status
-job() {
-        out_file=$1
-        shift
-        "$@" >"$out_file" 2>&1 &
-        job_pid=$!
-        rc=0
-        wait "$job_pid" || rc=$?
-        job_pid=
-        return "$rc"
-}
-
-rss() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
-rss_detail() {
-        pss=$(awk '/^Pss:/ { print $2 }' "/proc/$1/smaps_rollup" 2>/dev/null || true)
-        awk -v pss="${pss:--}" '/^RssAnon:/ { a = $2 } /^RssFile:/ { f = $2 }
-                END { printf "anon %s KiB, file-backed %s KiB, Pss %s KiB\n", a, f, pss }' "/proc/$1/status"
-}
-free_port() {
-        "$py" -c 'import socket
-s = socket.socket()
-s.bind(("127.0.0.1", 0))
-print(s.getsockname()[1])'
-}
-
-# post URL BODY [curl args]: prints the HTTP status of one SOAP POST
-post() {
-        url=$1 body=$2
-        shift 2
-        curl -s -m 5 -o "$tmp/post.out" -w '%{http_code}' "$@" \
-                -H 'Content-Type: application/soap+xml;charset=UTF-8' \
-                --data-binary @"$body" "$url" || true
-}
 
 # --- the client: pywinrm-shaped WinRS requests, and ssh run in a loop --------------
 client=$tmp/client.py
@@ -511,96 +457,39 @@ main()
 PYEOF
 
 # --- winrmd's build, accounts and state ---------------------------------------------
-if [ ! -x "$build/winrmd" ] || [ ! -d "$build/providers" ]; then
-        echo "== configuring and building winrmd in $build"
-        mkdir -p "$build"
-        if [ ! -f "$build/Makefile" ]; then
-                (cd "$build" && "$repo/configure" >"$tmp/configure.log" 2>&1) ||
-                        { tail -20 "$tmp/configure.log" >&2; die "configure failed"; }
-        fi
-        make -s -C "$build" -j2 >"$tmp/make.log" 2>&1 ||
-                { tail -30 "$tmp/make.log" >&2; die "make failed"; }
-elif [ "${REBUILD:-0}" != 0 ]; then
-        echo "== make in $build"
-        make -s -C "$build" -j2 >"$tmp/make.log" 2>&1 ||
-                { tail -30 "$tmp/make.log" >&2; die "make failed"; }
-fi
-build=$(cd "$build" && pwd)
-[ -x "$build/winrmd" ] || die "no winrmd in $build"
+find_build                              # build: WINRMD_BUILD, REBUILD
 [ -f "$build/providers/shell.so" ] || die "no providers/shell.so in $build (the WinRS shell provider)"
 
-dpkg_find() { # dpkg_find PACKAGE FILE
-        dpkg -L "$1" 2>/dev/null | while read -r f; do
-                [ "${f##*/}" = "$2" ] && [ -f "$f" ] && { echo "$f"; break; }
-        done
-}
-pam_wrapper=$(dpkg_find libpam-wrapper libpam_wrapper.so)
-pam_matrix=$(dpkg_find libpam-wrapper pam_matrix.so)
-nss_wrapper=$(dpkg_find libnss-wrapper libnss_wrapper.so)
 pam_deny=$(dpkg_find libpam-modules pam_deny.so)
-[ -n "$pam_wrapper" ] && [ -n "$pam_matrix" ] && [ -n "$nss_wrapper" ] && [ -n "$pam_deny" ] ||
+find_wrappers && [ -n "$pam_deny" ] ||
         die "libpam-wrapper, libnss-wrapper and libpam-modules are needed" \
                 "(apt-get install -y libpam-wrapper libnss-wrapper libpam-modules)"
 
-# As tests/integration/harness.py: auth, account and session through
-# pam_matrix (the monitor opens a PAM session for each process it starts),
-# root in the passdb with a password nobody knows (PAM's account checks
-# accept it, as pam_unix does), bench in the group sudo (an administrator:
-# BA of RootSDDL, who may open shells), a home in the temporary folder
-# (a command's working directory).
-acct=$tmp/accounts
-mkdir -p "$acct/pam.d"
-echo "bench:bench:winrmd" >"$acct/passdb"
+# As tests/integration/harness.py: the accounts of run.sh (bench/bench for
+# winrmd only; its network process runs as --user winrmd, WINRMD_USER), with
+# /bin/sh and a home in the temporary folder for bench (a command's working
+# directory, which bench reaches), and besides: root in the passdb with a
+# password nobody knows (PAM's account checks accept it, as pam_unix does),
+# a session line through pam_matrix (the monitor opens a PAM session for
+# each process it starts), bench in the group sudo (an administrator: BA of
+# RootSDDL, who may open shells).
+home=$tmp/home
+write_accounts "$home" /bin/sh
 echo "root:$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n'):winrmd" >>"$acct/passdb"
 chmod 600 "$acct/passdb"
-cat >"$acct/pam.d/winrmd" <<EOF
-auth required $pam_matrix passdb=$acct/passdb
-account required $pam_matrix passdb=$acct/passdb
-session required $pam_matrix passdb=$acct/passdb
-EOF
+echo "session required $pam_matrix passdb=$acct/passdb" >>"$acct/pam.d/winrmd"
 # libpam reads "other" at each pam_start (and logs an error without it), as
 # /etc/pam.d/other on a system: nothing but winrmd's service gets in
 printf 'auth required %s\naccount required %s\nsession required %s\n' \
         "$pam_deny" "$pam_deny" "$pam_deny" >"$acct/pam.d/other"
-home=$tmp/home
-cat >"$acct/passwd" <<EOF
-root:x:0:0:root:/root:/bin/sh
-bench:x:42001:42001:winrmd bench:$home:/bin/sh
-winrmd:x:42050:42050:winrmd service:/nonexistent:/usr/sbin/nologin
-EOF
-cat >"$acct/group" <<EOF
-root:x:0:
-bench:x:42001:
-winrmd:x:42050:
-sudo:x:42100:bench
-EOF
-# winrmd's network process runs as --user (winrmd, one of these accounts)
-# and must reach its state and these files; bench reaches its home
-winrmd_user=${WINRMD_USER:-winrmd}
-chmod 0711 "$tmp"
+echo "sudo:x:42100:bench" >>"$acct/group"
 mkdir -m 700 "$home"
 chown 42001:42001 "$home"
 
 # The certificate: self-signed ECDSA P-256, for localhost and 127.0.0.1.
 state=$tmp/state
-mkdir -m 700 "$state" "$state/certs"
-cert=$state/certs/bench.pem
-key=$state/certs/bench.key
-certtool --generate-privkey --key-type=ecdsa --curve=secp256r1 --outfile "$key" 2>/dev/null
-chmod 600 "$key"
-cat >"$tmp/cert.tmpl" <<EOF
-cn = "localhost"
-dns_name = "localhost"
-ip_address = "127.0.0.1"
-expiration_days = 30
-tls_www_server
-signing_key
-EOF
-certtool --generate-self-signed --load-privkey "$key" --template "$tmp/cert.tmpl" \
-        --outfile "$cert" 2>/dev/null || die "certtool could not make the certificate"
-thumb=$(certtool --certificate-info --infile "$cert" 2>/dev/null |
-        sed -n 's/^[[:space:]]*sha1:\([0-9a-f]*\)$/\1/p' | head -1)
-[ ${#thumb} = 40 ] || die "no SHA-1 thumbprint for $cert"
+mkdir -m 700 "$state"
+make_cert ecdsa                         # cert, key, thumb
 identify_xml=$tmp/identify.xml
 cat >"$identify_xml" <<'EOF'
 <s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope" xmlns:wsmid="http://schemas.dmtf.org/wbem/wsman/identity/1/wsmanidentity.xsd"><s:Header/><s:Body><wsmid:Identify/></s:Body></s:Envelope>
@@ -644,57 +533,22 @@ fi
 # --- winrmd, one HTTPS listener ---------------------------------------------------------
 max_shells=$((shells + 10))
 echo "== starting winrmd ($build), HTTPS listener with certificate $thumb"
-tries=0
-while :; do
-        winrmd_port=$(free_port)
-        # the login cache for an hour as in run.sh; MaxShellsPerUser above
-        # SHELLS, MaxConcurrentUsers at its maximum
-        cat >"$state/winrmd.conf" <<EOF
+# the HTTPS listener on a free port (winrmd_port, winrmd_url), behind
+# $privtmp; the login cache for an hour as in run.sh; MaxShellsPerUser above
+# SHELLS, MaxConcurrentUsers at its maximum
+start_winrmd_https <<EOF
 service.auth_cache_ms = 3600000
 service.root_sddl = O:NSG:BAD:P(A;;GA;;;BA)(A;;GR;;;AU)
 winrs.max_shells_per_user = $max_shells
 winrs.max_concurrent_users = 100
-listener = address=IP:127.0.0.1 transport=HTTPS port=$winrmd_port enabled=true hostname=localhost url_prefix=wsman thumbprint=$thumb
 EOF
-        $privtmp env LD_PRELOAD="$pam_wrapper $nss_wrapper" PAM_WRAPPER=1 \
-                PAM_WRAPPER_SERVICE_DIR="$acct/pam.d" \
-                NSS_WRAPPER_PASSWD="$acct/passwd" NSS_WRAPPER_GROUP="$acct/group" \
-                NOTIFY_SOCKET= LISTEN_FDS= LISTEN_PID= \
-                "$build/winrmd" --foreground --state-dir "$state" --plugin-dir "$build/providers" \
-                --user "$winrmd_user" </dev/null >"$tmp/winrmd.log" 2>&1 &
-        winrmd_pid=$!
-        n=0
-        bound=
-        while [ "$n" -lt 100 ]; do
-                kill -0 "$winrmd_pid" 2>/dev/null || break
-                if grep -q "listener https://127\.0\.0\.1:$winrmd_port/wsman bound" "$tmp/winrmd.log" &&
-                        grep -q 'info: ready' "$tmp/winrmd.log"; then
-                        bound=1
-                        break
-                fi
-                grep -q "port $winrmd_port: .*retrying" "$tmp/winrmd.log" && break
-                n=$((n + 1))
-                sleep 0.1
-        done
-        [ -z "$bound" ] || break
-        stop "$winrmd_pid"              # the port was taken meanwhile: another one
-        winrmd_pid=
-        tries=$((tries + 1))
-        [ "$tries" -lt 5 ] || { cat "$tmp/winrmd.log" >&2; die "winrmd did not bind its HTTPS listener"; }
-done
-winrmd_url="https://127.0.0.1:$winrmd_port/wsman"
 monitor_pid=$(pgrep -P "$winrmd_pid" -x winrmd-monitor | head -n 1 || true)
 sleep 0.5
 rss_start=$(rss "$winrmd_pid")
-tls_post() { post "$@" --cacert "$cert"; }
 [ "$(tls_post "$winrmd_url" "$identify_xml" -u bench:bench)" = 200 ] ||
         { cat "$tmp/winrmd.log" >&2; die "winrmd's HTTPS Identify with Basic did not answer 200"; }
 [ "$(tls_post "$winrmd_url" "$identify_xml" -u bench:wrong)" = 401 ] ||
         die "winrmd accepted a wrong password"
-alive() {
-        kill -0 "$winrmd_pid" 2>/dev/null ||
-                { tail -40 "$tmp/winrmd.log" >&2; die "winrmd died ($1)"; }
-}
 echo "winrmd: pid $winrmd_pid (network process, uid $(awk '/^Uid:/ { print $2 }' "/proc/$winrmd_pid/status"))," \
         "monitor pid ${monitor_pid:-?}, on $winrmd_url"
 if ! job "$tmp/check.out" timeout 60 "$py" "$client" check "$winrmd_url" "$cert" bench bench; then
@@ -885,15 +739,6 @@ measure() {
         printf '  %-20s %6s commands in %6s s: %8s/s  p50 %7s ms  p95 %7s ms  max %7s ms%s\n' "$name" \
                 "$(v commands)" "$(v seconds)" "$(v per_second)" "$(v p50_ms)" "$(v p95_ms)" "$(v max_ms)" "$extra"
 }
-median() {
-        [ -s "$1" ] || { printf -; return; }
-        sort -g "$1" | awk '{ v[NR] = $1 }
-                END { if (NR % 2) printf "%.2f", v[(NR + 1) / 2];
-                      else printf "%.2f", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
-}
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || a == "-" || b == "" || b == "-" || b == 0) printf "-"; else printf "%.2f", a / b }'; }
-last() { tail -n 1 "$tmp/$1.${2:-rps}" 2>/dev/null || true; }
-
 echo "== commands: $rounds rounds of $dsec s each; echo x latency: at most $lat_count round trips in $dsec s"
 echo "   winrmd: one shell, one HTTPS keep-alive connection, Command + Receive until Done + Signal terminate"
 echo "   ssh: a new connection per command; ssh over one ControlMaster connection"
@@ -917,20 +762,12 @@ while [ "$round" -le "$rounds" ]; do
 done
 alive "after the rounds"
 rss_after=$(rss "$winrmd_pid")
-w_rps=$(median "$tmp/winrmd-true.rps")
-s_rps=$(median "$tmp/ssh-true.rps")
-c_rps=$(median "$tmp/ssh-cm-true.rps")
+w_rps=$(median2 "$tmp/winrmd-true.rps")
+s_rps=$(median2 "$tmp/ssh-true.rps")
+c_rps=$(median2 "$tmp/ssh-cm-true.rps")
 
-if [ "${KEEP_LOG:-0}" != 0 ]; then
-        echo "== winrmd's stderr"
-        cat "$tmp/winrmd.log"
-fi
-warnings=$(tail -n +"$((log_mark + 1))" "$tmp/winrmd.log" | grep -c -i -E 'warn|error|crit|fatal' || true)
-if [ "$warnings" -gt 0 ]; then
-        echo "== winrmd's warnings and errors during the tests (first 10 kinds)"
-        tail -n +"$((log_mark + 1))" "$tmp/winrmd.log" | grep -i -E 'warn|error|crit|fatal' |
-                sed 's/[0-9A-Fa-f]\{8\}-[0-9A-Fa-f-]*/ID/g; s/[0-9][0-9]*/N/g' | sort | uniq -c | sort -rn | head -10
-fi
+# KEEP_LOG; warnings: their count since log_mark (shell ids made ID)
+log_warnings 's/[0-9A-Fa-f]\{8\}-[0-9A-Fa-f-]*/ID/g; s/[0-9][0-9]*/N/g'
 sshd_errors=$(grep -c -i -E 'error|fatal' "$sdir/sshd.log" || true)
 
 # --- summary -----------------------------------------------------------------------
@@ -942,14 +779,14 @@ printf '%-50s %16s %8s %8s\n' "measure" "value" "ratio" "target"
 printf '%-50s %16s %8s %8s\n' "winrmd commands/s (true, one shell)" "$w_rps" "$(ratio "$w_rps" "$c_rps")" "> 1"
 printf '%-50s %16s %8s %8s\n' "ssh commands/s (true, a connection each)" "$s_rps" "$(ratio "$s_rps" "$c_rps")" ""
 printf '%-50s %16s %8s %8s\n' "ssh ControlMaster commands/s (true)" "$c_rps" "1.00" ""
-printf '%-50s %16s %8s %8s\n' "  median of per-round winrmd / ControlMaster" "" "$(median "$tmp/cm.ratio")" "> 1"
-printf '%-50s %16s %8s %8s\n' "  median of per-round winrmd / ssh new connection" "" "$(median "$tmp/new.ratio")" ""
+printf '%-50s %16s %8s %8s\n' "  median of per-round winrmd / ControlMaster" "" "$(median2 "$tmp/cm.ratio")" "> 1"
+printf '%-50s %16s %8s %8s\n' "  median of per-round winrmd / ssh new connection" "" "$(median2 "$tmp/new.ratio")" ""
 printf '%-50s %16s %8s %8s\n' "winrmd echo x latency p50 / p95 (ms)" \
-        "$(median "$tmp/winrmd-echo.p50") / $(median "$tmp/winrmd-echo.p95")" "" ""
+        "$(median2 "$tmp/winrmd-echo.p50") / $(median2 "$tmp/winrmd-echo.p95")" "" ""
 printf '%-50s %16s %8s %8s\n' "ssh echo x latency p50 / p95 (ms)" \
-        "$(median "$tmp/ssh-echo.p50") / $(median "$tmp/ssh-echo.p95")" "" ""
+        "$(median2 "$tmp/ssh-echo.p50") / $(median2 "$tmp/ssh-echo.p95")" "" ""
 printf '%-50s %16s %8s %8s\n' "ssh ControlMaster echo x latency p50 / p95 (ms)" \
-        "$(median "$tmp/ssh-cm-echo.p50") / $(median "$tmp/ssh-cm-echo.p95")" "" ""
+        "$(median2 "$tmp/ssh-cm-echo.p50") / $(median2 "$tmp/ssh-cm-echo.p95")" "" ""
 printf '%-50s %16s %8s %8s\n' "RSS idle after the check (KiB)" "$rss_idle" "" ""
 printf '%-50s %16s %8s %8s\n' "RSS before / with $shells idle shells (KiB)" "$rss_before / $rss_open" "" ""
 printf '%-50s %16s %8s %8s\n' "KiB per idle shell (network process)" "$per_shell" "" "< 64"
