@@ -89,12 +89,14 @@ static void build_created(struct winrmd_ctx *ctx)
 
         if (ctx->in.legacy) {
                 /* the seed names the created resource by its schema's
-                 * lower-case name: ...?ResourceURI=(.../config/listener) */
+                 * lower-case name: ...?ResourceURI=(.../config/listener);
+                 * another URI asked for in the 2005/06 namespace as it is */
                 const char *uri = ctx->in.env->resource_uri, *last = strrchr(uri, '/');
+                bool lower = uri_is_legacy(uri);
                 int n = snprintf(addr, sizeof(addr), "%s?ResourceURI=(%.*s", WSA_ANONYMOUS,
                                  (int)(last ? last - uri : 0), uri);
                 for (const char *p = last ? last : uri; *p && n > 0 && (size_t)n + 2 < sizeof(addr); p++)
-                        addr[n++] = (char)tolower((unsigned char)*p);
+                        addr[n++] = lower ? (char)tolower((unsigned char)*p) : *p;
                 if (n > 0 && (size_t)n + 1 < sizeof(addr)) {
                         addr[n++] = ')';
                         addr[n] = '\0';
@@ -349,6 +351,33 @@ static bool admitted(struct winrmd_ctx *ctx, const char *uri, const char **metho
         return true;
 }
 
+/* The request headers that ask something of every operation: a
+ * MaxEnvelopeSize of at least 8192 octets (DSP0226 6.2, MS-WSMAN
+ * 3.1.4.1.9), and a FragmentTransfer marked mustUnderstand (MS-WSMV
+ * 3.1.4.1.18) on a Get or Put, the only operations that may serve one.
+ * False when ctx was answered. */
+static bool headers_ok(struct winrmd_ctx *ctx)
+{
+        const struct env *e = ctx->in.env;
+
+        if (e->max_envelope_size >= 0 && e->max_envelope_size < 8192) {
+                request_send_fault(ctx, F_MIN_ENVELOPE, NULL);
+                return false;
+        }
+        if (!e->fragment)
+                return true;
+        if (!e->fragment_mu) {
+                request_send_fault(ctx, F_INVALID_HEADER,
+                                   "The FragmentTransfer header must be marked s:mustUnderstand=\"true\".");
+                return false;
+        }
+        if (ctx->in.op != OP_GET && ctx->in.op != OP_PUT) {
+                request_send_fault(ctx, F_FRAGMENT_ACCESS, NULL);
+                return false;
+        }
+        return true;
+}
+
 /* A pending provider call answered (or timed out). */
 static void resumed(struct winrmd_ctx *ctx, winrmd_status st)
 {
@@ -370,12 +399,15 @@ void dispatch(struct winrmd_ctx *ctx)
                 ctx->in.op = classify(ctx->in.env->action);
                 uri = ctx->in.env->resource_uri;
         }
-        ctx->in.legacy = uri_is_legacy(uri);
+        /* the seed's URIs, and WinRM 1.0's 2005/06 headers, get the seed's shapes */
+        ctx->in.legacy = uri_is_legacy(uri) || ctx->in.env->ns_2005;
         ctx->in.started_ms = pending_now_ms();
         if (ctx->in.env->operation_timeout_ms > config_long("max_timeout_ms")) {
                 request_send_fault(ctx, F_INVALID_PARAMETER, "The OperationTimeout of the request exceeds MaxTimeoutms.");
                 return;
         }
+        if (!headers_ok(ctx))
+                return;
         caller_of(ctx, &who);
         if (ctx->in.op != OP_IDENTIFY &&
             (!access_check(config_get("service.root_sddl"), &who, right_for(ctx->in.op), &audit) ||
@@ -396,6 +428,11 @@ void dispatch(struct winrmd_ctx *ctx)
         }
         if (!admitted(ctx, uri, &method, &who, audit))
                 return;
+        if (ctx->in.env->fragment) {
+                /* no resource serves fragments yet */
+                request_send_fault(ctx, F_FRAGMENT_ACCESS, NULL);
+                return;
+        }
         if (request_reply_begin(ctx, reply_action(ctx, action, sizeof(action))) < 0) {
                 request_send_http(ctx, 500, "Internal Server Error", NULL);
                 return;
