@@ -232,16 +232,15 @@ static void note_generation(struct env *e, struct env_error *err, const xmlNode 
 }
 
 /* English is the only language the service writes: a Locale (or
- * DataLocale) the client marks mustUnderstand must ask for it. */
+ * DataLocale) the client marks mustUnderstand may ask for no other. */
 static int check_locale(xmlNode *h, struct env_error *err)
 {
         xmlChar *lang = xmlGetNsProp(h, BAD_CAST "lang", XML_XML_NAMESPACE);
-        bool english = lang && !strncasecmp((const char *)lang, "en", 2) && (!lang[2] || lang[2] == '-');
+        bool english = !lang || (!strncasecmp((const char *)lang, "en", 2) && (!lang[2] || lang[2] == '-'));
         int r = 0;
 
         if (must_understand(h) && !english)
-                r = fail(err, F_LOCALE, "the service answers in en-US only, not in %.32s",
-                         lang ? (const char *)lang : "(no xml:lang)");
+                r = fail(err, F_LOCALE, "the service answers in en-US only, not in %.32s", (const char *)lang);
         xmlFree(lang);
         return r;
 }
