@@ -17,6 +17,18 @@
 
 static const winrmd_host *host;
 
+/* A listener given with winrmd's --listen option is served but not
+ * stored: it shows, and only the command line changes it. */
+static winrmd_status read_only_record(winrmd_ctx *ctx, const struct lxrec *l)
+{
+        char msg[300];
+
+        snprintf(msg, sizeof(msg), "The listener on %s port %d was given with winrmd's --listen option "
+                 "(Source=CommandLine) and is read-only: change winrmd's command line to change or remove it.",
+                 lx_legacy_ip(l), (int)l->port);
+        return host->fault(ctx, WINRMD_E_DENIED, msg);
+}
+
 static winrmd_status fault_for(winrmd_ctx *ctx, int r, const struct lxrec *l)
 {
         const char *why;
@@ -41,6 +53,8 @@ static winrmd_status fault_for(winrmd_ctx *ctx, int r, const struct lxrec *l)
                 return host->fault(ctx, WINRMD_E_CERT_NOT_FOUND, NULL);
         case -ENOENT:
                 return host->fault(ctx, WINRMD_E_NOT_FOUND, NULL);
+        case -EROFS:
+                return read_only_record(ctx, l);
         default:
                 /* the certificate's problems, in the core's words */
                 why = host->record_error(ctx);
@@ -177,6 +191,8 @@ static winrmd_status l_put(winrmd_ctx *ctx)
         if (i < 0)
                 return st;
         lx_read(host, ctx, (size_t)i, &l);
+        if (l.source[0])
+                return read_only_record(ctx, &l);
         st = lx_apply_body(host, ctx, v, &l, false);
         if (st != WINRMD_OK)
                 return st;
@@ -199,6 +215,8 @@ static winrmd_status l_remove(winrmd_ctx *ctx)
 
         if (i < 0)
                 return st;
+        if (lx_read(host, ctx, (size_t)i, &key) == 0 && key.source[0])
+                return read_only_record(ctx, &key);
         r = host->record_remove(ctx, "listener", (size_t)i);
         return r < 0 ? fault_for(ctx, r, &key) : WINRMD_OK;
 }
