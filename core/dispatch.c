@@ -19,6 +19,7 @@
 #include "conn.h"
 #include "dispatch.h"
 #include "enumerate.h"
+#include "fragment.h"
 #include "log.h"
 #include "ns.h"
 #include "pending.h"
@@ -223,6 +224,8 @@ static bool output_ok(struct winrmd_ctx *ctx)
 
 static void finish(struct winrmd_ctx *ctx, winrmd_status st)
 {
+        const char *msg = NULL;
+        enum fault_id f;
         int r;
 
         if (st == WINRMD_OK && ctx->st.has_fault)
@@ -233,6 +236,10 @@ static void finish(struct winrmd_ctx *ctx, winrmd_status st)
         }
         if (!output_ok(ctx)) {
                 request_send_fault(ctx, F_INTERNAL, NULL);
+                return;
+        }
+        if (ctx->in.env->fragment && fragment_reply(ctx, &f, &msg) < 0) {
+                request_send_fault(ctx, f, msg);
                 return;
         }
         if (ctx->in.op == OP_CREATE)
@@ -378,6 +385,52 @@ static bool headers_ok(struct winrmd_ctx *ctx)
         return true;
 }
 
+/* A Get or Put with a FragmentTransfer header: served for a resource
+ * that asks for it (its Put then starts from its own get, which answers
+ * at once), else refused.  False when ctx was answered. */
+static bool fragment_ready(struct winrmd_ctx *ctx)
+{
+        const winrmd_resource *r = &ctx->in.res->res;
+        struct loaded_provider *before;
+        const char *msg = NULL;
+        enum fault_id f;
+        winrmd_status st;
+
+        if (!(r->flags & WINRMD_URI_FRAGMENTS) || !r->get) {
+                request_send_fault(ctx, F_FRAGMENT_ACCESS, NULL);
+                return false;
+        }
+        if (fragment_check(ctx) < 0)
+                return false;
+        if (ctx->in.op != OP_PUT)
+                return true;
+        before = plugin_enter(ctx->in.res->prov);
+        st = r->get(ctx);
+        plugin_enter(before);
+        if (st == WINRMD_PENDING) {
+                log_err("provider %s: get answered later for a fragment Put of %s", plugin_name(ctx->in.res),
+                        LQ(ctx->in.env->resource_uri));
+                plugin_cancel(ctx->in.res, ctx);
+                request_send_fault(ctx, F_INTERNAL, NULL);
+                return false;
+        }
+        if (st == WINRMD_OK && ctx->st.has_fault)
+                st = WINRMD_E_INTERNAL;
+        if (st != WINRMD_OK) {
+                request_send_fault(ctx, ctx->st.has_fault ? ctx->st.fault : fault_from_status(st), ctx->st.fault_msg);
+                return false;
+        }
+        if (!output_ok(ctx)) {
+                request_send_fault(ctx, F_INTERNAL, NULL);
+                return false;
+        }
+        if (fragment_rewrite_put(ctx, &f, &msg) < 0) {
+                request_send_fault(ctx, f, msg);
+                return false;
+        }
+        return true;
+}
+
 /* A pending provider call answered (or timed out). */
 static void resumed(struct winrmd_ctx *ctx, winrmd_status st)
 {
@@ -428,11 +481,8 @@ void dispatch(struct winrmd_ctx *ctx)
         }
         if (!admitted(ctx, uri, &method, &who, audit))
                 return;
-        if (ctx->in.env->fragment) {
-                /* no resource serves fragments yet */
-                request_send_fault(ctx, F_FRAGMENT_ACCESS, NULL);
+        if (ctx->in.env->fragment && !fragment_ready(ctx))
                 return;
-        }
         if (request_reply_begin(ctx, reply_action(ctx, action, sizeof(action))) < 0) {
                 request_send_http(ctx, 500, "Internal Server Error", NULL);
                 return;

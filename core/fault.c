@@ -78,6 +78,12 @@ static const struct fault_row rows[F_COUNT] = {
           "The WS-Management service does not support fragment-level access to this resource." },
         { F_LOCALE, "Sender", W, "UnsupportedFeature", "Locale", 0x80338087u,
           "The WS-Management service cannot answer in the locale the request requires." },
+        { F_FRAGMENT_DIALECT, "Sender", W, "FragmentDialectNotSupported", NULL, 0x80338090u,
+          "The WS-Management service does not support the dialect of the FragmentTransfer header." },
+        { F_FRAGMENT_PATH, "Sender", W, "InvalidParameter", "InvalidValue", 0x80338093u,
+          "The fragment path of the FragmentTransfer header is not valid for this resource." },
+        { F_INVALID_FRAGMENT, "Sender", X, "InvalidRepresentation", "InvalidFragment", 0x80338059u,
+          "The XmlFragment of the request does not match its fragment path." },
 };
 
 const struct fault_row *fault_row(enum fault_id id)

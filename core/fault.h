@@ -41,6 +41,9 @@ enum fault_id {
         F_MIN_ENVELOPE,           /* w:EncodingLimit, MinimumEnvelopeLimit */
         F_FRAGMENT_ACCESS,        /* w:UnsupportedFeature, FragmentLevelAccess */
         F_LOCALE,                 /* w:UnsupportedFeature, Locale */
+        F_FRAGMENT_DIALECT,       /* w:FragmentDialectNotSupported */
+        F_FRAGMENT_PATH,          /* w:InvalidParameter, a fragment path */
+        F_INVALID_FRAGMENT,       /* x:InvalidRepresentation, InvalidFragment */
         F_COUNT
 };
 

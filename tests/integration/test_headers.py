@@ -177,8 +177,9 @@ class ReplyTooBigTest(HeaderCase):
 
 
 class FragmentRefusedTest(HeaderCase):
-    """Resources that do not serve fragments refuse the header, whatever
-    the operation; nothing is ever answered as if it were absent."""
+    """Resources that do not serve fragments refuse the header, and so do
+    operations other than Get and Put; nothing is ever answered as if the
+    header were absent."""
 
     def assertFragmentRefused(self, resp, mid=None):
         fault = self.assertFault(resp, UNSUPPORTED, code="Sender")
@@ -245,6 +246,142 @@ class FragmentRefusedTest(HeaderCase):
     def test_two_fragment_headers(self):
         env = envelope(T_GET, CUR, extra_headers=fragment("MaxBatchItems") + fragment("MaxTimeoutms"))
         self.assertFault(self.post_unix(env), BAD_HEADER)
+
+
+CUR_NS = CUR
+XPATH10 = "http://www.w3.org/TR/1999/REC-xpath-19991116"
+
+
+class FragmentConfigTest(HeaderCase):
+    """Fragment-level Get and Put on the configuration resource (DSP0226
+    7.7): simple XPath paths from the representation's root element; the
+    reply is w:XmlFragment."""
+
+    def get_fragment(self, expr, uri=CUR, via="unix", **kw):
+        env = envelope(T_GET, uri, extra_headers=fragment(expr, **kw))
+        return self.post_unix(env) if via == "unix" else self.post_tcp(env)
+
+    def put_fragment(self, expr, content, uri=CUR, via="unix"):
+        env = envelope(T_PUT, uri, body="<w:XmlFragment>%s</w:XmlFragment>" % content,
+                       extra_headers=fragment(expr))
+        return self.post_unix(env) if via == "unix" else self.post_tcp(env)
+
+    def xml_fragment(self, resp, ns=DMTF):
+        root = self.assertSoap(resp, 200)
+        kids = list(root.find("s:Body", NS))
+        self.assertEqual(len(kids), 1, resp)
+        self.assertEqual(kids[0].tag, "{%s}XmlFragment" % ns, resp)
+        return kids[0]
+
+    def test_get_element_and_text(self):
+        whole = self.get_config(CUR)
+        want = walk(whole, "Service/MaxConnections").text
+        for via in ("unix", "tcp"):
+            with self.subTest(via=via):
+                xf = self.xml_fragment(self.get_fragment("Service/MaxConnections", via=via))
+                self.assertEqual([c.tag for c in xf], ["{%s}MaxConnections" % CUR_NS])
+                self.assertEqual(xf[0].text, want)
+                xf = self.xml_fragment(self.get_fragment("Service/MaxConnections/text()", via=via))
+                self.assertEqual((len(xf), xf.text), (0, want))
+
+    def test_get_group_absolute_prefixed_and_positional(self):
+        whole = self.get_config(CUR)
+        xf = self.xml_fragment(self.get_fragment("Service/Auth"))
+        self.assertEqual(etree.tostring(xf[0], method="c14n"),
+                         etree.tostring(walk(whole, "Service/Auth"), method="c14n"))
+        for expr in ("/Config/MaxBatchItems", "MaxBatchItems[1]", "c:MaxBatchItems", " MaxBatchItems\n"):
+            with self.subTest(expr=expr):
+                env = envelope(T_GET, CUR, extra_headers='<w:FragmentTransfer xmlns:c="%s" s:mustUnderstand='
+                               '"true" Dialect="%s">%s</w:FragmentTransfer>' % (CUR_NS, XPATH10, expr))
+                xf = self.xml_fragment(self.post_unix(env))
+                self.assertEqual(xf[0].text, walk(whole, "MaxBatchItems").text)
+
+    def test_seed_view_and_2005_namespace(self):
+        xf = self.xml_fragment(self.get_fragment("Service/MaxConnections", uri=LEGACY_URI))
+        self.assertEqual(xf[0].tag, "{wsman:microsoft.com/wsman/2005/06/config.xsd}MaxConnections")
+        resp = self.post_unix(in_2005(envelope(T_GET, LEGACY_URI, extra_headers=fragment("MaxEnvelopeSizekb/text()"))))
+        xf = self.xml_fragment(resp, ns=W05)
+        self.assertEqual(xf.text, "50")
+        self.assertNoDmtf(resp)
+
+    def test_put_text_and_element(self):
+        before = self.value("Service/MaxConnections", CUR)
+        self.addCleanup(lambda: self.put_fragment("Service/MaxConnections/text()", before))
+        for via, value in (("unix", "17"), ("tcp", "18")):
+            with self.subTest(via=via):
+                xf = self.xml_fragment(self.put_fragment("Service/MaxConnections/text()", value, via=via))
+                self.assertEqual(xf.text, value)
+                self.assertEqual(self.value("Service/MaxConnections", CUR), value)
+                self.assertEqual(self.store().get("service.max_connections"), value)
+        # the element form, unqualified as DSP0226's examples write it, or qualified
+        for content in ("<MaxConnections>21</MaxConnections>",
+                        '<c:MaxConnections xmlns:c="%s">22</c:MaxConnections>' % CUR_NS):
+            with self.subTest(content=content):
+                xf = self.xml_fragment(self.put_fragment("Service/MaxConnections", content, via="tcp"))
+                self.assertEqual(xf[0].tag, "{%s}MaxConnections" % CUR_NS)
+                self.assertEqual(xf[0].text, self.value("Service/MaxConnections", CUR))
+        self.assertEqual(self.value("Service/MaxConnections", CUR), "22")
+
+    def test_put_group_changes_only_what_it_names(self):
+        self.addCleanup(lambda: self.put_fragment("Service/Auth/Basic/text()", "true"))
+        before = self.get_config(CUR)
+        xf = self.xml_fragment(self.put_fragment("Service/Auth", "<Auth><Basic>false</Basic></Auth>"))
+        self.assertEqual(walk(xf[0], "Basic").text, "false")
+        after = self.get_config(CUR)
+        self.assertEqual(walk(after, "Service/Auth/Basic").text, "false")
+        for path in ("Service/Auth/Negotiate", "Service/MaxConnections", "MaxBatchItems"):
+            self.assertEqual(walk(after, path).text, walk(before, path).text)
+
+    def test_round_trip_changes_nothing(self):
+        before = self.snapshot()
+        for expr in ("Service/MaxConnections", "Service/MaxConnections/text()", "MaxTimeoutms"):
+            with self.subTest(expr=expr):
+                xf = self.xml_fragment(self.get_fragment(expr))
+                content = xf.text if expr.endswith("text()") else etree.tostring(xf[0]).decode()
+                self.xml_fragment(self.put_fragment(expr, content))
+        self.assertUnchanged(before)
+
+    def test_put_refusals_change_nothing(self):
+        before = self.snapshot()
+        cases = [
+            ("Service/MaxConnections/text()", "many", ("w", "InvalidParameter"), None),
+            ("Service/MaxConnections", "<MaxBatchItems>3</MaxBatchItems>", ("x", "InvalidRepresentation"),
+             "InvalidFragment"),
+            ("Service/MaxConnections", "<MaxConnections>3</MaxConnections><MaxConnections>4</MaxConnections>",
+             ("x", "InvalidRepresentation"), "InvalidFragment"),
+            ("Service/MaxConnections/text()", "<MaxConnections>3</MaxConnections>",
+             ("x", "InvalidRepresentation"), "InvalidFragment"),
+            ("Service/Nothing/text()", "3", ("w", "InvalidParameter"), "InvalidValue"),
+        ]
+        for expr, content, sub, detail in cases:
+            for via in ("unix", "tcp"):
+                with self.subTest(expr=expr, content=content, via=via):
+                    fault = self.assertFault(self.put_fragment(expr, content, via=via), sub)
+                    if detail:
+                        self.assertEqual(self.detail(fault), DETAIL + detail)
+        # a body that is no XmlFragment
+        env = envelope(T_PUT, CUR, body=current_put(nest("MaxBatchItems", 3)).decode().split("<s:Body>")[1]
+                       .split("</s:Body>")[0], extra_headers=fragment("MaxBatchItems"))
+        self.assertEqual(self.detail(self.assertFault(self.post_unix(env), ("x", "InvalidRepresentation"))),
+                         DETAIL + "InvalidFragment")
+        self.assertUnchanged(before)
+
+    def test_paths_outside_the_simple_subset(self):
+        for expr in ("Nothing", "Service/Nothing", "Service//MaxConnections", "Service/*", "@x", "..",
+                     "Service/MaxConnections[2]", "Service/MaxConnections/", "text()", "/Client/Service",
+                     "Service/MaxConnections[last()]", "count(Service)", "z:Service"):
+            for via, resp in self.both(envelope(T_GET, CUR, extra_headers=fragment(expr))):
+                with self.subTest(expr=expr, via=via):
+                    fault = self.assertFault(resp, ("w", "InvalidParameter"))
+                    self.assertEqual(self.detail(fault), DETAIL + "InvalidValue", resp)
+                    self.assertCode(fault, 0x80338093, resp)
+
+    def test_unknown_dialect(self):
+        env = envelope(T_GET, CUR, extra_headers=fragment("MaxBatchItems", dialect="urn:example:jsonpath"))
+        for via, resp in self.both(env):
+            with self.subTest(via=via):
+                fault = self.assertFault(resp, ("w", "FragmentDialectNotSupported"))
+                self.assertCode(fault, 0x80338090, resp)
 
 
 class HeaderAuditTest(HeaderCase):
