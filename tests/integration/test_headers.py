@@ -6,7 +6,8 @@ control socket and over TCP, asserting on the parsed replies:
   says MUST for the 2005/06 generation); 8192 is served; a reply that does
   not fit the client's value is w:EncodingLimit with the MaxEnvelopeSize
   detail, for an Invoke answered late too;
-- wsman:FragmentTransfer marked mustUnderstand is served or refused with
+- wsman:FragmentTransfer marked mustUnderstand is served (Get and Put of
+  the configuration resources: simple paths, w:XmlFragment) or refused with
   w:UnsupportedFeature and the FragmentLevelAccess detail (DSP0226 7.7),
   never ignored; one that is not marked is a:InvalidMessageInformationHeader
   (MS-WSMV 3.1.4.1.18);
@@ -21,15 +22,14 @@ control socket and over TCP, asserting on the parsed replies:
   details, the seed's WSManFault and the seed's ResourceCreated, for every
   resource; a request in the DMTF namespace is answered as before."""
 
-import os
 import unittest
 
 from lxml import etree
 
-import harness
-from harness import (ADMIN_PASS, ADMIN_USER, ANONYMOUS, E_ENUMERATE, IDENTIFY, NS, PLAIN_BASIC, T_GET, T_PUT,
-                     THIS_URI, basic, envelope, new_message_id, qname_of, request)
+from harness import (ANONYMOUS, E_ENUMERATE, IDENTIFY, NS, PLAIN_BASIC, T_GET, T_PUT, THIS_URI, envelope,
+                     new_message_id)
 from listener_helpers import T_CREATE, T_DELETE, free_port, listener_doc
+from test_processes import run_provider
 from test_config_resource import CUR, LEGACY_URI, ConfigCase, current_put, nest, walk, with_max_envelope
 
 DMTF = NS["w"]
@@ -141,14 +141,6 @@ class MaxEnvelopeSizeTest(HeaderCase):
     def test_not_a_number_is_a_bad_header(self):
         resp = self.post_unix(envelope(T_GET, CUR).replace(b">153600<", b">big<"))
         self.assertFault(resp, BAD_HEADER)
-
-
-def run_provider(plugins):
-    built = os.path.join(harness.builddir(), "tests", "providers", ".libs", "run.so")
-    if not os.path.exists(built):
-        return "tests/providers/run.so is not built"
-    harness.add_provider(built, plugins)
-    return None
 
 
 class ReplyTooBigTest(HeaderCase):

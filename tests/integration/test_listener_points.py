@@ -15,8 +15,8 @@ import unittest
 
 from lxml import etree
 
-from harness import T_GET, T_PUT, envelope
-from listener_helpers import (ACCESS_DENIED, CUR_URI, LEGACY_NS, LEGACY_URI, MSG_NOT_FOUND, NOT_FOUND, T_CREATE,
+from harness import T_GET, T_PUT
+from listener_helpers import (ACCESS_DENIED, CUR_URI, LEGACY_NS, MSG_NOT_FOUND, NOT_FOUND, T_CREATE,
                               T_DELETE, Current, Legacy, ListenerCase, NS, fields_of, free_port, listener_doc,
                               serves)
 
