@@ -19,6 +19,7 @@
 #include "conn.h"
 #include "dispatch.h"
 #include "enumerate.h"
+#include "fragment.h"
 #include "log.h"
 #include "ns.h"
 #include "pending.h"
@@ -89,12 +90,14 @@ static void build_created(struct winrmd_ctx *ctx)
 
         if (ctx->in.legacy) {
                 /* the seed names the created resource by its schema's
-                 * lower-case name: ...?ResourceURI=(.../config/listener) */
+                 * lower-case name: ...?ResourceURI=(.../config/listener);
+                 * another URI asked for in the 2005/06 namespace as it is */
                 const char *uri = ctx->in.env->resource_uri, *last = strrchr(uri, '/');
+                bool lower = uri_is_legacy(uri);
                 int n = snprintf(addr, sizeof(addr), "%s?ResourceURI=(%.*s", WSA_ANONYMOUS,
                                  (int)(last ? last - uri : 0), uri);
                 for (const char *p = last ? last : uri; *p && n > 0 && (size_t)n + 2 < sizeof(addr); p++)
-                        addr[n++] = (char)tolower((unsigned char)*p);
+                        addr[n++] = lower ? (char)tolower((unsigned char)*p) : *p;
                 if (n > 0 && (size_t)n + 1 < sizeof(addr)) {
                         addr[n++] = ')';
                         addr[n] = '\0';
@@ -221,6 +224,8 @@ static bool output_ok(struct winrmd_ctx *ctx)
 
 static void finish(struct winrmd_ctx *ctx, winrmd_status st)
 {
+        const char *msg = NULL;
+        enum fault_id f;
         int r;
 
         if (st == WINRMD_OK && ctx->st.has_fault)
@@ -231,6 +236,10 @@ static void finish(struct winrmd_ctx *ctx, winrmd_status st)
         }
         if (!output_ok(ctx)) {
                 request_send_fault(ctx, F_INTERNAL, NULL);
+                return;
+        }
+        if (ctx->in.env->fragment && fragment_reply(ctx, &f, &msg) < 0) {
+                request_send_fault(ctx, f, msg);
                 return;
         }
         if (ctx->in.op == OP_CREATE)
@@ -349,6 +358,79 @@ static bool admitted(struct winrmd_ctx *ctx, const char *uri, const char **metho
         return true;
 }
 
+/* The request headers that ask something of every operation: a
+ * MaxEnvelopeSize of at least 8192 octets (DSP0226 6.2, MS-WSMAN
+ * 3.1.4.1.9), and a FragmentTransfer marked mustUnderstand (MS-WSMV
+ * 3.1.4.1.18) on a Get or Put, the only operations that may serve one.
+ * False when ctx was answered. */
+static bool headers_ok(struct winrmd_ctx *ctx)
+{
+        const struct env *e = ctx->in.env;
+
+        if (e->max_envelope_size >= 0 && e->max_envelope_size < 8192) {
+                request_send_fault(ctx, F_MIN_ENVELOPE, NULL);
+                return false;
+        }
+        if (!e->fragment)
+                return true;
+        if (!e->fragment_mu) {
+                request_send_fault(ctx, F_INVALID_HEADER,
+                                   "The FragmentTransfer header must be marked s:mustUnderstand=\"true\".");
+                return false;
+        }
+        if (ctx->in.op != OP_GET && ctx->in.op != OP_PUT) {
+                request_send_fault(ctx, F_FRAGMENT_ACCESS, NULL);
+                return false;
+        }
+        return true;
+}
+
+/* A Get or Put with a FragmentTransfer header: served for a resource
+ * that asks for it (its Put then starts from its own get, which answers
+ * at once), else refused.  False when ctx was answered. */
+static bool fragment_ready(struct winrmd_ctx *ctx)
+{
+        const winrmd_resource *r = &ctx->in.res->res;
+        struct loaded_provider *before;
+        const char *msg = NULL;
+        enum fault_id f;
+        winrmd_status st;
+
+        if (!(r->flags & WINRMD_URI_FRAGMENTS) || !r->get) {
+                request_send_fault(ctx, F_FRAGMENT_ACCESS, NULL);
+                return false;
+        }
+        if (fragment_check(ctx) < 0)
+                return false;
+        if (ctx->in.op != OP_PUT)
+                return true;
+        before = plugin_enter(ctx->in.res->prov);
+        st = r->get(ctx);
+        plugin_enter(before);
+        if (st == WINRMD_PENDING) {
+                log_err("provider %s: get answered later for a fragment Put of %s", plugin_name(ctx->in.res),
+                        LQ(ctx->in.env->resource_uri));
+                plugin_cancel(ctx->in.res, ctx);
+                request_send_fault(ctx, F_INTERNAL, NULL);
+                return false;
+        }
+        if (st == WINRMD_OK && ctx->st.has_fault)
+                st = WINRMD_E_INTERNAL;
+        if (st != WINRMD_OK) {
+                request_send_fault(ctx, ctx->st.has_fault ? ctx->st.fault : fault_from_status(st), ctx->st.fault_msg);
+                return false;
+        }
+        if (!output_ok(ctx)) {
+                request_send_fault(ctx, F_INTERNAL, NULL);
+                return false;
+        }
+        if (fragment_rewrite_put(ctx, &f, &msg) < 0) {
+                request_send_fault(ctx, f, msg);
+                return false;
+        }
+        return true;
+}
+
 /* A pending provider call answered (or timed out). */
 static void resumed(struct winrmd_ctx *ctx, winrmd_status st)
 {
@@ -370,12 +452,15 @@ void dispatch(struct winrmd_ctx *ctx)
                 ctx->in.op = classify(ctx->in.env->action);
                 uri = ctx->in.env->resource_uri;
         }
-        ctx->in.legacy = uri_is_legacy(uri);
+        /* the seed's URIs, and WinRM 1.0's 2005/06 headers, get the seed's shapes */
+        ctx->in.legacy = uri_is_legacy(uri) || ctx->in.env->ns_2005;
         ctx->in.started_ms = pending_now_ms();
         if (ctx->in.env->operation_timeout_ms > config_long("max_timeout_ms")) {
                 request_send_fault(ctx, F_INVALID_PARAMETER, "The OperationTimeout of the request exceeds MaxTimeoutms.");
                 return;
         }
+        if (!headers_ok(ctx))
+                return;
         caller_of(ctx, &who);
         if (ctx->in.op != OP_IDENTIFY &&
             (!access_check(config_get("service.root_sddl"), &who, right_for(ctx->in.op), &audit) ||
@@ -395,6 +480,8 @@ void dispatch(struct winrmd_ctx *ctx)
                 return;
         }
         if (!admitted(ctx, uri, &method, &who, audit))
+                return;
+        if (ctx->in.env->fragment && !fragment_ready(ctx))
                 return;
         if (request_reply_begin(ctx, reply_action(ctx, action, sizeof(action))) < 0) {
                 request_send_http(ctx, 500, "Internal Server Error", NULL);

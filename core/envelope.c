@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <libxml/parser.h>
 #include <libxml/parserInternals.h>
 
@@ -218,6 +219,32 @@ static bool is_wsman_ns(const xmlNode *h)
         return !strcmp(ns, NS_WSMAN) || !strcmp(ns, NS_WSMAN_2005);
 }
 
+/* The generation of the request is that of its ResourceURI header, else
+ * of its first WS-Management header: the reply is written in it. */
+static void note_generation(struct env *e, struct env_error *err, const xmlNode *h, bool *seen)
+{
+        bool is_2005 = !strcmp((const char *)h->ns->href, NS_WSMAN_2005);
+
+        if (*seen && strcmp((const char *)h->name, "ResourceURI"))
+                return;
+        *seen = true;
+        e->ns_2005 = err->ns_2005 = is_2005;
+}
+
+/* English is the only language the service writes: a Locale (or
+ * DataLocale) the client marks mustUnderstand may ask for no other. */
+static int check_locale(xmlNode *h, struct env_error *err)
+{
+        xmlChar *lang = xmlGetNsProp(h, BAD_CAST "lang", XML_XML_NAMESPACE);
+        bool english = !lang || (!strncasecmp((const char *)lang, "en", 2) && (!lang[2] || lang[2] == '-'));
+        int r = 0;
+
+        if (must_understand(h) && !english)
+                r = fail(err, F_LOCALE, "the service answers in en-US only, not in %.32s", (const char *)lang);
+        xmlFree(lang);
+        return r;
+}
+
 static int take_text(xmlNode *h, char **slot, struct env_error *err)
 {
         if (*slot)
@@ -226,7 +253,7 @@ static int take_text(xmlNode *h, char **slot, struct env_error *err)
         return *slot ? 0 : fail(err, F_INTERNAL, "out of memory");
 }
 
-static int read_header(struct env *e, xmlNode *h, struct env_error *err)
+static int read_header(struct env *e, xmlNode *h, struct env_error *err, bool *seen_wsman)
 {
         const char *name = (const char *)h->name;
         const char *ns = h->ns ? (const char *)h->ns->href : "";
@@ -244,6 +271,7 @@ static int read_header(struct env *e, xmlNode *h, struct env_error *err)
                         return a ? take_text(a, &e->reply_to, err) : 0;
                 }
         } else if (is_wsman_ns(h)) {
+                note_generation(e, err, h, seen_wsman);
                 if (!strcmp(name, "ResourceURI"))
                         return take_text(h, &e->resource_uri, err);
                 if (!strcmp(name, "SelectorSet"))
@@ -266,13 +294,29 @@ static int read_header(struct env *e, xmlNode *h, struct env_error *err)
                         e->max_envelope_size = v;
                         return 0;
                 }
-                if (!strcmp(name, "Locale") || !strcmp(name, "RequestTotalItemsCountEstimate") ||
-                    !strcmp(name, "FragmentTransfer"))
+                if (!strcmp(name, "Locale"))
+                        return check_locale(h, err);
+                if (!strcmp(name, "FragmentTransfer")) {
+                        /* dispatch serves it or refuses it (DSP0226 7.7) */
+                        if (e->fragment)
+                                return fail(err, F_INVALID_HEADER, "duplicate header FragmentTransfer");
+                        e->fragment = h;
+                        e->fragment_mu = must_understand(h);
+                        return 0;
+                }
+                if (!strcmp(name, "RequestTotalItemsCountEstimate"))
                         return 0;
         } else if (!strcmp(ns, NS_WSMV)) {
-                if (!strcmp(name, "DataLocale") || !strcmp(name, "SessionId") ||
-                    !strcmp(name, "OperationID") || !strcmp(name, "SequenceId") ||
-                    !strcmp(name, "CompressionType"))
+                if (!strcmp(name, "DataLocale"))
+                        return check_locale(h, err);
+                /* identifiers that ask nothing of the service (MS-WSMV
+                 * 3.1.4.1.12, 3.1.4.1.37) */
+                if (!strcmp(name, "SessionId") || !strcmp(name, "ActivityId"))
+                        return 0;
+                /* robust connections and compression are not served: ignored
+                 * unless the client insists (then s:MustUnderstand below) */
+                if ((!strcmp(name, "OperationID") || !strcmp(name, "SequenceId") ||
+                     !strcmp(name, "CompressionType")) && !must_understand(h))
                         return 0;
         }
         if (must_understand(h)) {
@@ -373,7 +417,7 @@ int env_parse(const char *buf, size_t len, struct env **ret, struct env_error *e
 {
         struct env *e;
         xmlNode *root, *c;
-        bool had_dtd = false;
+        bool had_dtd = false, seen_wsman = false;
         int r;
 
         if (len == 0 || len > 0x7fffffff)
@@ -429,7 +473,7 @@ int env_parse(const char *buf, size_t len, struct env **ret, struct env_error *e
                         }
                         continue;
                 }
-                r = read_header(e, c, err);
+                r = read_header(e, c, err, &seen_wsman);
                 if (r < 0)
                         goto out;
         }

@@ -32,6 +32,9 @@ struct env {
         size_t n_options;
         int64_t operation_timeout_ms; /* -1 when absent */
         int64_t max_envelope_size;    /* -1 when absent */
+        xmlNode *fragment;            /* wsman:FragmentTransfer (in doc), or NULL */
+        bool fragment_mu;             /* ... marked s:mustUnderstand="true" */
+        bool ns_2005;                 /* WS-Man headers in the 2005/06 namespace */
         bool is_identify;
 };
 
@@ -41,6 +44,7 @@ struct env_error {
         char detail[256];
         char message_id[256];      /* the request's MessageID, if it was read */
         char nu_name[128], nu_ns[256]; /* the header of F_MUST_UNDERSTAND */
+        bool ns_2005;              /* the WS-Man headers read were 2005/06 ones */
 };
 
 /* Parses buf[0..len) (UTF-8 or BOM-marked UTF-16).  On success *ret owns a new

@@ -16,7 +16,7 @@
 #define N NS_WSEN, "n"
 
 static const struct fault_row rows[F_COUNT] = {
-        { F_NOT_FOUND, "Sender", A, "DestinationUnreachable", NULL, 0x80338000u,
+        { F_NOT_FOUND, "Sender", A, "DestinationUnreachable", "InvalidResourceURI", 0x80338000u,
           "The resource identified by the resource uri and selectors could not be found." },
         { F_INVALID_RESOURCE_URI, "Sender", A, "DestinationUnreachable", "InvalidResourceURI", 0x8033803Bu,
           "The WS-Management service cannot process the request. The resource URI is missing or is not found in the WS-Management catalog." },
@@ -76,6 +76,18 @@ static const struct fault_row rows[F_COUNT] = {
           "The WS-Management service cannot process a SOAP header in the request that is marked as mustUnderstand." },
         { F_VERSION_MISMATCH, "VersionMismatch", NULL, NULL, NULL, NULL, 0x8033800Du,
           "The WS-Management service supports SOAP 1.2 envelopes only." },
+        { F_MIN_ENVELOPE, "Sender", W, "EncodingLimit", "MinimumEnvelopeLimit", 0x8033807Eu,
+          "The WS-Management service cannot process the request because its MaxEnvelopeSize is less than 8192 octets." },
+        { F_FRAGMENT_ACCESS, "Sender", W, "UnsupportedFeature", "FragmentLevelAccess", 0x80338077u,
+          "The WS-Management service does not support fragment-level access to this resource." },
+        { F_LOCALE, "Sender", W, "UnsupportedFeature", "Locale", 0x80338087u,
+          "The WS-Management service cannot answer in the locale the request requires." },
+        { F_FRAGMENT_DIALECT, "Sender", W, "FragmentDialectNotSupported", NULL, 0x80338090u,
+          "The WS-Management service does not support the dialect of the FragmentTransfer header." },
+        { F_FRAGMENT_PATH, "Sender", W, "InvalidParameter", "InvalidValue", 0x80338093u,
+          "The fragment path of the FragmentTransfer header is not valid for this resource." },
+        { F_INVALID_FRAGMENT, "Sender", X, "InvalidRepresentation", "InvalidFragment", 0x80338059u,
+          "The XmlFragment of the request does not match its fragment path." },
 };
 
 const struct fault_row *fault_row(enum fault_id id)
@@ -103,7 +115,7 @@ enum fault_id fault_from_status(winrmd_status st)
         }
 }
 
-const char *fault_action(enum fault_id id)
+const char *fault_action_ns(enum fault_id id, const char *wsman_ns)
 {
         const struct fault_row *r = fault_row(id);
 
@@ -113,7 +125,12 @@ const char *fault_action(enum fault_id id)
                 return NS_WXF "/fault";
         if (r->sub_ns && !strcmp(r->sub_ns, NS_WSEN))
                 return NS_WSEN "/fault";
-        return "http://schemas.dmtf.org/wbem/wsman/1/wsman/fault";
+        return wsman_ns && !strcmp(wsman_ns, NS_WSMAN_2005) ? ACT_FAULT_2005 : ACT_FAULT;
+}
+
+const char *fault_action(enum fault_id id)
+{
+        return fault_action_ns(id, NS_WSMAN);
 }
 
 const char *fault_machine(void)
@@ -155,8 +172,17 @@ int fault_write(struct writer *w, enum fault_id id, const char *message, bool le
 int fault_write_code(struct writer *w, enum fault_id id, const char *message, bool legacy, const char *machine,
                      uint32_t code)
 {
+        return fault_write_ns(w, id, message, legacy, machine, code, NS_WSMAN);
+}
+
+int fault_write_ns(struct writer *w, enum fault_id id, const char *message, bool legacy, const char *machine,
+                   uint32_t code, const char *wsman_ns)
+{
         const struct fault_row *r = fault_row(id);
         const char *msg = message ? message : r->reason;
+        bool ns2005 = wsman_ns && !strcmp(wsman_ns, NS_WSMAN_2005);
+        /* the row's WS-Management subcode is written in the request's generation */
+        const char *sub_ns = r->sub_ns && !strcmp(r->sub_ns, NS_WSMAN) && ns2005 ? NS_WSMAN_2005 : r->sub_ns;
         char value[128], num[16];
 
         /* self-contained: every prefix a QName in the text needs is
@@ -168,7 +194,7 @@ int fault_write_code(struct writer *w, enum fault_id id, const char *message, bo
         if (r->sub_ns) {
                 writer_begin(w, NULL, "Subcode");
                 writer_begin(w, NULL, "Value");
-                writer_xmlns(w, r->sub_prefix, r->sub_ns);
+                writer_xmlns(w, r->sub_prefix, sub_ns);
                 snprintf(value, sizeof(value), "%s:%s", r->sub_prefix, r->sub_local);
                 writer_content(w, value);
                 writer_end(w);
@@ -184,8 +210,8 @@ int fault_write_code(struct writer *w, enum fault_id id, const char *message, bo
         writer_begin(w, NULL, "Detail");
         if (r->detail) {
                 char d[256];
-                snprintf(d, sizeof(d), FAULT_DETAIL "%s", r->detail);
-                writer_begin(w, NS_WSMAN, "w:FaultDetail");
+                snprintf(d, sizeof(d), "%s%s", ns2005 ? FAULT_DETAIL_2005 : FAULT_DETAIL, r->detail);
+                writer_begin(w, ns2005 ? NS_WSMAN_2005 : NS_WSMAN, "w:FaultDetail");
                 writer_content(w, d);
                 writer_end(w);
         }

@@ -40,6 +40,12 @@ enum fault_id {
         F_CERT_NOT_FOUND,         /* w:InvalidParameter (32898) */
         F_MUST_UNDERSTAND,        /* s:MustUnderstand */
         F_VERSION_MISMATCH,       /* s:VersionMismatch */
+        F_MIN_ENVELOPE,           /* w:EncodingLimit, MinimumEnvelopeLimit */
+        F_FRAGMENT_ACCESS,        /* w:UnsupportedFeature, FragmentLevelAccess */
+        F_LOCALE,                 /* w:UnsupportedFeature, Locale */
+        F_FRAGMENT_DIALECT,       /* w:FragmentDialectNotSupported */
+        F_FRAGMENT_PATH,          /* w:InvalidParameter, a fragment path */
+        F_INVALID_FRAGMENT,       /* x:InvalidRepresentation, InvalidFragment */
         F_COUNT
 };
 
@@ -60,6 +66,9 @@ const struct fault_row *fault_row(enum fault_id id);
 enum fault_id fault_from_status(winrmd_status st);
 /* The Action header of a fault reply, chosen by subcode namespace. */
 const char *fault_action(enum fault_id id);
+/* The same for a reply written in the WS-Management namespace wsman_ns
+ * (NS_WSMAN, or NS_WSMAN_2005 for a request in the 2005/06 one). */
+const char *fault_action_ns(enum fault_id id, const char *wsman_ns);
 /* Writes s:Fault into w (a trusted writer), self-contained: it declares
  * every namespace its QNames use.  legacy selects the seed's 2005/06
  * WSManFault shape; message NULL uses the row's text.  0 or -errno. */
@@ -69,6 +78,11 @@ int fault_write(struct writer *w, enum fault_id id, const char *message, bool le
  * (0: the row's; the seed's shape keeps its own codes). */
 int fault_write_code(struct writer *w, enum fault_id id, const char *message, bool legacy,
                      const char *machine, uint32_t code);
+/* The same with the WS-Management subcodes and w:FaultDetail in the
+ * namespace wsman_ns (NS_WSMAN, or NS_WSMAN_2005 whose detail URIs are
+ * NS_WSMAN_2005 "/faultDetail/NAME"). */
+int fault_write_ns(struct writer *w, enum fault_id id, const char *message, bool legacy,
+                   const char *machine, uint32_t code, const char *wsman_ns);
 /* The machine name written in faults (hostname, cached). */
 const char *fault_machine(void);
 

@@ -10,13 +10,42 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include <arpa/inet.h>
+
 #include "config.h"
 #include "host_listener.h"
 #include "lman.h"
 #include "lrec.h"
 #include "request.h"
 
-/* The list as this request sees it: staged, else committed. */
+#define MAX_CMDLINE 16
+
+/* Listeners given with --listen: served, never stored, shown read-only
+ * after the store's records (Source = CommandLine). */
+static struct lrec cmdline[MAX_CMDLINE];
+static size_t n_cmdline;
+
+int hl_add_cmdline(const char *ip, int port)
+{
+        unsigned char bin[16];
+        char text[INET6_ADDRSTRLEN];
+        int af = strchr(ip, ':') ? AF_INET6 : AF_INET;
+        struct lrec *l;
+
+        if (n_cmdline >= MAX_CMDLINE)
+                return -E2BIG;
+        if (port < 1 || port > 65535 || inet_pton(af, ip, bin) != 1 || !inet_ntop(af, bin, text, sizeof(text)))
+                return -EINVAL;
+        l = &cmdline[n_cmdline++];
+        memset(l, 0, sizeof(*l));
+        snprintf(l->address, sizeof(l->address), "IP:%s", text);
+        snprintf(l->transport, sizeof(l->transport), "HTTP");
+        l->port = port;
+        l->enabled = 1;
+        return 0;
+}
+
+/* The store's list as this request sees it: staged, else committed. */
 static size_t view_count(const winrmd_ctx *c)
 {
         long n = config_txn_listener_count(c->st.txn);
@@ -31,14 +60,28 @@ static const char *view_line(const winrmd_ctx *c, size_t i)
 
 size_t hl_count(const winrmd_ctx *c)
 {
-        return view_count(c);
+        return view_count(c) + n_cmdline;
 }
 
 int hl_get(const winrmd_ctx *c, size_t i, struct lrec *out)
 {
-        const char *line = i < view_count(c) ? view_line(c, i) : NULL;
+        size_t n = view_count(c);
+        const char *line = i < n ? view_line(c, i) : NULL;
 
+        if (i >= n && i - n < n_cmdline) {
+                /* it serves Client/URLPrefix, whatever that is now */
+                *out = cmdline[i - n];
+                snprintf(out->url_prefix, sizeof(out->url_prefix), "%s", config_get("client.url_prefix"));
+                return 0;
+        }
         return line && lrec_parse(line, out) == 0 ? 0 : -ENOENT;
+}
+
+const char *hl_source(const winrmd_ctx *c, size_t i)
+{
+        size_t n = view_count(c);
+
+        return i >= n && i - n < n_cmdline ? "CommandLine" : NULL;
 }
 
 /* Stages lines[0..n) plus, at index (or appended when index == n), repl. */
@@ -73,6 +116,8 @@ int hl_set(winrmd_ctx *c, long index, const struct lrec *in)
 
         if (index >= 0 && !have_old)
                 return -ENOENT;
+        if (index >= 0 && hl_source(c, (size_t)index))
+                return -EROFS;
         /* a record put back as it is changes nothing: its line in the
          * store stays as written */
         if (have_old && same_record(in, &old))
@@ -86,7 +131,7 @@ int hl_set(winrmd_ctx *c, long index, const struct lrec *in)
                 l.hostname[0] = '\0';
         if (lrec_check_fields(&l) < 0)
                 return -EINVAL;
-        for (size_t i = 0; i < n; i++)
+        for (size_t i = 0; i < hl_count(c); i++)
                 if ((long)i != index && hl_get(c, i, &other) == 0 && lrec_conflict(&l, &other))
                         return -EEXIST;
         r = lman_check(&l, have_old ? &old : NULL, c->st.record_error, sizeof(c->st.record_error));
@@ -115,6 +160,8 @@ int hl_remove(winrmd_ctx *c, size_t index)
         const char **lines;
         int r;
 
+        if (hl_source(c, index))
+                return -EROFS;
         if (index >= n)
                 return -ENOENT;
         lines = calloc(n ? n : 1, sizeof(*lines));
@@ -136,5 +183,9 @@ size_t hl_bound(const winrmd_ctx *c, size_t i, char *buf, size_t len)
                 buf[0] = '\0';
         if (hl_get(c, i, &l) < 0)
                 return 0;
+        if (hl_source(c, i)) {
+                snprintf(buf, len, "%s", lrec_ip(&l));
+                return 1;
+        }
         return lman_bound(&l, buf, len);
 }

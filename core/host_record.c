@@ -84,6 +84,8 @@ const char *hr_field(const winrmd_ctx *c, const char *kind, size_t i, const char
 
         if (!LIVE(c) || !kind || !name)
                 return NULL;
+        if (is_listener(kind) && !strcmp(name, "source"))
+                return hl_source(c, i);
         if (is_listener(kind)) {
                 if (listener_text(c, i, text, sizeof(text)) < 0)
                         return NULL;

@@ -341,6 +341,7 @@ static void send_parse_fault(struct winrmd_ctx *ctx, const struct env_error *err
 {
         if (err->message_id[0])
                 ctx->out.relates_to = strdup(err->message_id);
+        ctx->in.ns_2005 = err->ns_2005;
         if (err->fault == F_MUST_UNDERSTAND) {
                 struct sbuf *h = &ctx->out.hdr;
                 sbuf_adds(h, "<s:NotUnderstood qname=\"h:");

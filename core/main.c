@@ -25,6 +25,7 @@
 #include "event.h"
 #include "host.h"
 #include "http.h"
+#include "host_listener.h"
 #include "listener.h"
 #include "lman.h"
 #include "log.h"
@@ -260,6 +261,9 @@ static int open_listeners(const struct options *o)
                         return r;
                 }
                 log_info("listening on http://%s/%s", l->desc, config_get("client.url_prefix"));
+                /* shown among the listener records, read-only */
+                if (hl_add_cmdline(l->ip, l->port) < 0)
+                        log_warn("--listen %s: not shown among the listener records", o->listen[i]);
         }
         return 0;
 }

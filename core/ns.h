@@ -25,5 +25,8 @@
 #define ACT_RELEASE NS_WSEN "/Release"
 
 #define FAULT_DETAIL "http://schemas.dmtf.org/wbem/wsman/1/wsman/faultDetail/"
+#define FAULT_DETAIL_2005 NS_WSMAN_2005 "/faultDetail/"
+#define ACT_FAULT "http://schemas.dmtf.org/wbem/wsman/1/wsman/fault"
+#define ACT_FAULT_2005 NS_WSMAN_2005 "/fault"
 
 #endif

@@ -153,7 +153,14 @@ size_t request_reply_limit(const struct winrmd_ctx *ctx)
 
         if (e && e->max_envelope_size > 0 && (size_t)e->max_envelope_size < limit)
                 limit = (size_t)e->max_envelope_size;
-        return limit < 8192 ? 8192 : limit;
+        return limit;
+}
+
+const char *request_wsman_ns(const struct winrmd_ctx *ctx)
+{
+        const struct env *e = ctx->in.env;
+
+        return (e ? e->ns_2005 : ctx->in.ns_2005) ? NS_WSMAN_2005 : NS_WSMAN;
 }
 
 /* The envelope's text around the body, before it (*pre) and after (*post). */
@@ -170,8 +177,10 @@ static int frame(struct winrmd_ctx *ctx, struct sbuf *pre, const char **post)
                 new_guid(guid);
                 memcpy(mid, "uuid:", 5);
                 memcpy(mid + 5, guid, sizeof(guid));
-                sbuf_adds(pre, "<s:Envelope xmlns:s=\"" NS_SOAP "\" xmlns:a=\"" NS_WSA "\" xmlns:w=\""
-                               NS_WSMAN "\" xml:lang=\"en-US\"><s:Header>");
+                /* w is the request's generation of WS-Management */
+                sbuf_adds(pre, "<s:Envelope xmlns:s=\"" NS_SOAP "\" xmlns:a=\"" NS_WSA "\" xmlns:w=\"");
+                sbuf_adds(pre, request_wsman_ns(ctx));
+                sbuf_adds(pre, "\" xml:lang=\"en-US\"><s:Header>");
                 sbuf_add_element(pre, "a:Action", ctx->out.action);
                 sbuf_add_element(pre, "a:MessageID", mid);
                 sbuf_add_element(pre, "a:To", WSA_ANONYMOUS);
@@ -231,12 +240,15 @@ void request_send_fault(struct winrmd_ctx *ctx, enum fault_id id, const char *me
 {
         struct writer *w = &ctx->out.body;
 
-        if (request_reply_begin(ctx, fault_action(id)) < 0) {
+        const char *ns = request_wsman_ns(ctx);
+
+        if (request_reply_begin(ctx, fault_action_ns(id, ns)) < 0) {
                 request_send_http(ctx, 500, "Internal Server Error", NULL);
                 return;
         }
         w->trusted = true;
-        if (fault_write_code(w, id, message, ctx->in.legacy, fault_machine(), ctx->st.fault_code) < 0) {
+        if (fault_write_ns(w, id, message, ctx->in.legacy || !strcmp(ns, NS_WSMAN_2005), fault_machine(),
+                           ctx->st.fault_code, ns) < 0) {
                 log_err("a fault reply could not be written: %s", w->error[0] ? w->error : "out of memory");
                 request_send_http(ctx, 500, "Internal Server Error", NULL);
                 return;

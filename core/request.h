@@ -45,7 +45,9 @@ struct request_in {
         char user[256];              /* "" = nobody (never authorised) */
         bool authenticated, anonymous, local, is_admin;
         const char *transport;       /* "unix", "http", "https" */
-        bool legacy;                 /* addressed a seed 2005/06 URI */
+        bool legacy;                 /* answered in the seed's 2005/06 shape: a seed
+                                      * URI, or WS-Man headers in the 2005/06 namespace */
+        bool ns_2005;                /* an envelope that was refused was a 2005/06 one */
         const struct registered *res;/* the resource addressed */
         int64_t started_ms;          /* when dispatch began */
         struct login *login;         /* a password check under way */
@@ -137,8 +139,11 @@ void request_free_husks(void);
  * body and header text. 0 or -1 on OOM. */
 int request_reply_begin(struct winrmd_ctx *ctx, const char *action);
 /* The largest reply allowed: MaxEnvelopeSizekb, lowered by the client's
- * MaxEnvelopeSize (never below 8 KiB). */
+ * MaxEnvelopeSize (dispatch refuses one under 8192 octets). */
 size_t request_reply_limit(const struct winrmd_ctx *ctx);
+/* The WS-Management namespace of the reply: the request's generation
+ * (NS_WSMAN_2005 for a WinRM 1.0 request, else NS_WSMAN). */
+const char *request_wsman_ns(const struct winrmd_ctx *ctx);
 /* The size of the whole reply as written so far (envelope included). */
 size_t request_reply_size(struct winrmd_ctx *ctx);
 /* Sends the reply document with HTTP status (200 or 500) and frees ctx. */

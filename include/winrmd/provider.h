@@ -91,7 +91,13 @@ enum {
         WINRMD_URI_CASELESS = 1u << 0,
         /* Mutating operations (Put, Create, Delete, Invoke) only from local
          * callers: the control socket or an administrator on loopback. */
-        WINRMD_URI_LOCAL_WRITE = 1u << 1
+        WINRMD_URI_LOCAL_WRITE = 1u << 1,
+        /* The core serves wsman:FragmentTransfer (simple XPath paths) on
+         * Get and Put from the resource's get and put, which then answer
+         * at once (never WINRMD_PENDING) and put takes a partial
+         * representation (what it names changes, the rest stays).  Without
+         * it such a request is refused.  (Added in: 1.) */
+        WINRMD_URI_FRAGMENTS = 1u << 2
 };
 
 /* Pseudo resource URI on which the core routes a DMTF Identify as a Get. */

@@ -316,7 +316,7 @@ static winrmd_status config_put(winrmd_ctx *ctx)
         return WINRMD_OK;
 }
 
-#define RES(u, f) { .uri = u, .flags = f, .get = config_get, .put = config_put }
+#define RES(u, f) { .uri = u, .flags = (f) | WINRMD_URI_FRAGMENTS, .get = config_get, .put = config_put }
 static const winrmd_resource resources[] = {
         RES("wsman:microsoft.com/wsman/2005/06/config", 0),
         RES("http://schemas.microsoft.com/wbem/wsman/1/config", WINRMD_URI_CASELESS),

@@ -17,6 +17,18 @@
 
 static const winrmd_host *host;
 
+/* A listener given with winrmd's --listen option is served but not
+ * stored: it shows, and only the command line changes it. */
+static winrmd_status read_only_record(winrmd_ctx *ctx, const struct lxrec *l)
+{
+        char msg[300];
+
+        snprintf(msg, sizeof(msg), "The listener on %s port %d was given with winrmd's --listen option "
+                 "(Source=CommandLine) and is read-only: change winrmd's command line to change or remove it.",
+                 lx_legacy_ip(l), (int)l->port);
+        return host->fault(ctx, WINRMD_E_DENIED, msg);
+}
+
 static winrmd_status fault_for(winrmd_ctx *ctx, int r, const struct lxrec *l)
 {
         const char *why;
@@ -41,6 +53,8 @@ static winrmd_status fault_for(winrmd_ctx *ctx, int r, const struct lxrec *l)
                 return host->fault(ctx, WINRMD_E_CERT_NOT_FOUND, NULL);
         case -ENOENT:
                 return host->fault(ctx, WINRMD_E_NOT_FOUND, NULL);
+        case -EROFS:
+                return read_only_record(ctx, l);
         default:
                 /* the certificate's problems, in the core's words */
                 why = host->record_error(ctx);
@@ -111,7 +125,8 @@ typedef int (*add_selector)(winrmd_ctx *ctx, const char *name, const char *value
 
 /* The selectors that name l, given to add (ResourceCreated's, or an
  * enumerated item's): the seed's IP and Port; today's Address and
- * Transport, and Port when another record shares those two. */
+ * Transport, and Port when another record shares those two or l is the
+ * --listen record (which only a Port selector names in today's view). */
 static void key_selectors(winrmd_ctx *ctx, const struct lview *v, const struct lxrec *l, add_selector add)
 {
         struct lxrec key = *l;
@@ -127,7 +142,7 @@ static void key_selectors(winrmd_ctx *ctx, const struct lview *v, const struct l
         add(ctx, "Address", l->address);
         add(ctx, "Transport", l->transport);
         key.port = 0;
-        if (count_named(ctx, v, &key, &first) > 1)
+        if (l->source[0] || count_named(ctx, v, &key, &first) > 1)
                 add(ctx, "Port", port);
 }
 
@@ -186,6 +201,8 @@ static winrmd_status l_put(winrmd_ctx *ctx)
         if (i < 0)
                 return st;
         lx_read(host, ctx, (size_t)i, &l);
+        if (l.source[0])
+                return read_only_record(ctx, &l);
         st = lx_apply_body(host, ctx, v, &l, false);
         if (st != WINRMD_OK)
                 return st;
@@ -208,6 +225,8 @@ static winrmd_status l_remove(winrmd_ctx *ctx)
 
         if (i < 0)
                 return st;
+        if (lx_read(host, ctx, (size_t)i, &key) == 0 && key.source[0])
+                return read_only_record(ctx, &key);
         r = host->record_remove(ctx, "listener", (size_t)i);
         return r < 0 ? fault_for(ctx, r, &key) : WINRMD_OK;
 }

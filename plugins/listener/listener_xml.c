@@ -33,6 +33,7 @@ int lx_read(const winrmd_host *h, const winrmd_ctx *ctx, size_t i, struct lxrec 
         copy_field(out->hostname, sizeof(out->hostname), h->record_field(ctx, "listener", i, "hostname"));
         copy_field(out->url_prefix, sizeof(out->url_prefix), h->record_field(ctx, "listener", i, "url_prefix"));
         copy_field(out->thumbprint, sizeof(out->thumbprint), h->record_field(ctx, "listener", i, "thumbprint"));
+        copy_field(out->source, sizeof(out->source), h->record_field(ctx, "listener", i, "source"));
         port = h->record_field(ctx, "listener", i, "port");
         enabled = h->record_field(ctx, "listener", i, "enabled");
         out->port = port ? (int32_t)strtol(port, NULL, 10) : 0;
@@ -68,14 +69,24 @@ const char *lx_legacy_ip(const struct lxrec *l)
         return !strncmp(l->address, "IP:", 3) ? l->address + 3 : "*";
 }
 
-/* Rewrites an IP in place in canonical text form; false if it is none. */
+/* Rewrites an IP in place in canonical text form; false if it is none.
+ * An IPv6 address may come in brackets ([::1], as URLs write it). */
 static bool canon_ip(char *ip, size_t cap)
 {
         unsigned char buf[16];
-        char out[INET6_ADDRSTRLEN];
+        char out[INET6_ADDRSTRLEN], bare[INET6_ADDRSTRLEN];
+        size_t n = strlen(ip);
         int af = strchr(ip, ':') ? AF_INET6 : AF_INET;
 
-        if (inet_pton(af, ip, buf) != 1 || !inet_ntop(af, buf, out, sizeof(out)) || strlen(out) >= cap)
+        if (af == AF_INET6 && n > 2 && ip[0] == '[' && ip[n - 1] == ']' && n - 2 < sizeof(bare)) {
+                memcpy(bare, ip + 1, n - 2);
+                bare[n - 2] = '\0';
+        } else if (n < sizeof(bare)) {
+                memcpy(bare, ip, n + 1);
+        } else {
+                return false;
+        }
+        if (inet_pton(af, bare, buf) != 1 || !inet_ntop(af, buf, out, sizeof(out)) || strlen(out) >= cap)
                 return false;
         memcpy(ip, out, strlen(out) + 1);
         return true;
@@ -207,7 +218,7 @@ bool lx_same(const struct lview *v, const struct lxrec *key, const struct lxrec 
 {
         if (!v->legacy)
                 return !strcmp(key->address, l->address) && !strcmp(key->transport, l->transport) &&
-                       (!key->port || key->port == l->port);
+                       (key->port ? key->port == l->port : !l->source[0]);
         if (key->port != l->port)
                 return false;
         if (!strcmp(key->address, "*"))
@@ -423,6 +434,8 @@ void lx_render(const winrmd_host *h, winrmd_ctx *ctx, const struct lview *v,
 
         snprintf(port, sizeof(port), "%d", (int)l->port);
         h->begin(ctx, v->ns, "cfg:Listener");
+        if (l->source[0])
+                h->attr(ctx, "Source", l->source);      /* read-only, as Windows' GPO ones */
         if (v->legacy) {
                 h->text(ctx, "IP", lx_legacy_ip(l));
                 h->text(ctx, "Port", port);

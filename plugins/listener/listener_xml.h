@@ -22,6 +22,7 @@ struct lxrec {
         char hostname[256];
         char url_prefix[64];
         char thumbprint[48];   /* 40 hex digits or "" */
+        char source[16];       /* "CommandLine" (read-only, from --listen) or "" */
 };
 
 /* Reads listener record i as this request sees it: 0 or -ENOENT. */
@@ -41,7 +42,8 @@ const struct lview *lx_view(const char *uri);
  * (0 when absent); a fault status when they are missing, unknown or bad. */
 winrmd_status lx_selectors(const winrmd_host *h, winrmd_ctx *ctx, const struct lview *v, struct lxrec *key);
 /* True when record l is one key names: IP and Port name one record; today's
- * Address and Transport without a Port may name several. */
+ * Address and Transport without a Port may name several (a --listen
+ * record only with its Port). */
 bool lx_same(const struct lview *v, const struct lxrec *key, const struct lxrec *l);
 /* Defaults of a new record: enabled, the URL prefix, and when no selector
  * gave one, the port from the config (the transport came from the selectors). */

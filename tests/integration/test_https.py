@@ -159,7 +159,8 @@ class SeedSequenceTest(HttpsCase):
             root = self.assertSoap(resp)
             items += list(root.find("s:Body/n:PullResponse/n:Items", NS) or [])
             ctx = root.findtext("s:Body/n:PullResponse/n:EnumerationContext", namespaces=NS) or ctx
-        return items
+        # the harness's --listen listener is not one of the test's
+        return [i for i in items if i.get("Source") != "CommandLine"]
 
     def test_retrieve_without_a_match_is_32898(self):
         for name in ("nohost", "other.fabrikam"):

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "envelope.h"
+#include "fragment.h"
 #include "ns.h"
 #include "tests.h"
 
@@ -380,6 +381,116 @@ START_TEST(known_headers_with_must_understand)
 }
 END_TEST
 
+/* The generation is the ResourceURI's, else the first WS-Man header's. */
+START_TEST(generation_2005)
+{
+        static const char *const cases[][2] = {
+                { "<w:ResourceURI>urn:r</w:ResourceURI>", "0" },
+                { "<v:ResourceURI xmlns:v=\"" NS_WSMAN_2005 "\">urn:r</v:ResourceURI>", "1" },
+                { "<v:MaxEnvelopeSize xmlns:v=\"" NS_WSMAN_2005 "\">9000</v:MaxEnvelopeSize>"
+                  "<w:ResourceURI>urn:r</w:ResourceURI>", "0" },
+                { "<w:MaxEnvelopeSize>9000</w:MaxEnvelopeSize>"
+                  "<v:ResourceURI xmlns:v=\"" NS_WSMAN_2005 "\">urn:r</v:ResourceURI>", "1" },
+                { "<v:OperationTimeout xmlns:v=\"" NS_WSMAN_2005 "\">PT5S</v:OperationTimeout>", "1" },
+        };
+        char xml[2048];
+
+        for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+                struct env *e;
+                snprintf(xml, sizeof(xml), T_ENV_OPEN "<s:Header><a:Action>" ACT_GET "</a:Action>" T_MSGID
+                         "%s</s:Header>" T_BODY T_ENV_CLOSE, cases[i][0]);
+                e = parse_ok(xml);
+                ck_assert_msg(e->ns_2005 == (cases[i][1][0] == '1'), "case %zu", i);
+                env_free(e);
+        }
+}
+END_TEST
+
+/* FragmentTransfer is read for dispatch, with its mustUnderstand; a Locale
+ * marked mustUnderstand must be English (or say nothing). */
+START_TEST(fragment_and_locale)
+{
+        struct env_error err;
+        struct env *e = parse_ok(T_REQ("<w:FragmentTransfer s:mustUnderstand=\"true\">Service/MaxConnections"
+                                       "</w:FragmentTransfer><w:Locale s:mustUnderstand=\"true\" xml:lang=\"en-GB\"/>",
+                                       ""));
+        char *t;
+
+        ck_assert_ptr_nonnull(e->fragment);
+        ck_assert(e->fragment_mu);
+        t = xml_text(e->fragment);
+        ck_assert_str_eq(t, "Service/MaxConnections");
+        free(t);
+        env_free(e);
+        e = parse_ok(T_REQ("<w:FragmentTransfer>x</w:FragmentTransfer>", ""));
+        ck_assert_ptr_nonnull(e->fragment);
+        ck_assert(!e->fragment_mu);
+        env_free(e);
+        e = parse_ok(T_REQ("", ""));
+        ck_assert_ptr_null(e->fragment);
+        env_free(e);
+        memset(&err, 0, sizeof(err));
+        ck_assert_int_lt(env_parse(T_REQ("<w:Locale s:mustUnderstand=\"true\" xml:lang=\"de-DE\"/>", ""),
+                                   strlen(T_REQ("<w:Locale s:mustUnderstand=\"true\" xml:lang=\"de-DE\"/>", "")),
+                                   &e, &err), 0);
+        ck_assert_int_eq(err.fault, F_LOCALE);
+        memset(&err, 0, sizeof(err));
+        ck_assert_int_lt(env_parse(T_REQ("<w:FragmentTransfer s:mustUnderstand=\"true\">a</w:FragmentTransfer>"
+                                         "<w:FragmentTransfer s:mustUnderstand=\"true\">b</w:FragmentTransfer>", ""),
+                                   strlen(T_REQ("<w:FragmentTransfer s:mustUnderstand=\"true\">a</w:FragmentTransfer>"
+                                                "<w:FragmentTransfer s:mustUnderstand=\"true\">b</w:FragmentTransfer>",
+                                                "")), &e, &err), 0);
+        ck_assert_int_eq(err.fault, F_INVALID_HEADER);
+}
+END_TEST
+
+/* The simple paths of FragmentTransfer: parsed, selected, refused. */
+START_TEST(fragment_paths)
+{
+        static const char *const bad[] = { "", "/", "//a", "a//b", "a/", "*", "a/*", "@x", "..", ".", "a[0]",
+                                           "a[x]", "a[1", "text()", "/a/text()", "a/text()/b", "count(a)",
+                                           "a b", "p:a", ":a", "a:", "a[1]b" };
+        struct env *e = parse_ok(T_REQ("<w:FragmentTransfer xmlns:c=\"urn:c\" s:mustUnderstand=\"true\">"
+                                       "c:B</w:FragmentTransfer>", "<c:R xmlns:c=\"urn:c\"><c:A>1</c:A><c:B>2</c:B>"
+                                       "<c:B>3</c:B><d:B xmlns:d=\"urn:d\">4</d:B></c:R>"));
+        struct frag_path p;
+        const char *why = NULL;
+        xmlNode *t;
+        char *v;
+
+        for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+                why = NULL;
+                ck_assert_msg(frag_parse(bad[i], e->fragment, &p, &why) < 0, "\"%s\" accepted", bad[i]);
+                ck_assert_ptr_nonnull(why);
+        }
+        ck_assert_int_eq(frag_parse(" B[2] ", e->fragment, &p, &why), 0);
+        t = frag_select(&p, e->body_first);
+        v = xml_text(t);
+        ck_assert_str_eq(v, "3");
+        free(v);
+        ck_assert_int_eq(frag_parse("B[3]", e->fragment, &p, &why), 0);
+        v = xml_text(frag_select(&p, e->body_first));
+        ck_assert_str_eq(v, "4");               /* unprefixed: any namespace */
+        free(v);
+        ck_assert_int_eq(frag_parse("c:B[3]", e->fragment, &p, &why), 0);
+        ck_assert_ptr_null(frag_select(&p, e->body_first));
+        ck_assert_int_eq(frag_parse("/c:R/c:A/text()", e->fragment, &p, &why), 0);
+        ck_assert(p.absolute && p.text);
+        ck_assert_uint_eq(p.n, 2);
+        v = xml_text(frag_select(&p, e->body_first));
+        ck_assert_str_eq(v, "1");
+        free(v);
+        ck_assert_int_eq(frag_parse("/Other/A", e->fragment, &p, &why), 0);
+        ck_assert_ptr_null(frag_select(&p, e->body_first));
+        ck_assert(frag_dialect_ok(NULL));
+        ck_assert(frag_dialect_ok("http://www.w3.org/TR/1999/REC-xpath-19991116"));
+        ck_assert(frag_dialect_ok("http://example.org/XPath-Level-1"));
+        ck_assert(!frag_dialect_ok("urn:example:jsonpath"));
+        ck_assert(!frag_dialect_ok(""));
+        env_free(e);
+}
+END_TEST
+
 START_TEST(xml_helpers)
 {
         struct env *e = parse_ok(T_REQ("", "<x:A xmlns:x=\"urn:x\"> <x:B>  one two \n</x:B>"
@@ -429,6 +540,9 @@ Suite *envelope_suite(void)
         tcase_add_test(tol, blanks_around_numbers);
         tcase_add_test(tol, selector_and_option_names_caseless);
         tcase_add_test(tol, known_headers_with_must_understand);
+        tcase_add_test(tol, generation_2005);
+        tcase_add_test(tol, fragment_and_locale);
+        tcase_add_test(tol, fragment_paths);
         tcase_add_test(tol, xml_helpers);
         suite_add_tcase(s, tol);
         return s;

@@ -13,6 +13,7 @@
 
 #define FAULT "/s:Envelope/s:Body/s:Fault"
 #define MACHINE "host.example"
+#define LEGACY_CODE FAULT "/s:Detail/f5:WSManFault/@Code"
 
 /* Writes a fault into a fresh envelope whose SOAP prefix is soap_prefix
  * (extra: one more namespace declaration on Envelope, or NULL), and returns
@@ -89,7 +90,8 @@ START_TEST(not_found_current)
         assert_xpath_eq(doc, FAULT "/s:Detail/f:WSManFault/@Code", "2150858752");
         assert_xpath_eq(doc, FAULT "/s:Detail/f:WSManFault/@Machine", MACHINE);
         assert_xpath_eq(doc, FAULT "/s:Detail/f:WSManFault/f:Message", "The shell was not found.");
-        ck_assert_int_eq(t_xpath_count(doc, FAULT "/s:Detail/w:FaultDetail"), 0);
+        /* PROTOCOL.md 3.3: an instance not found names InvalidResourceURI */
+        assert_xpath_eq(doc, FAULT "/s:Detail/w:FaultDetail", FAULT_DETAIL "InvalidResourceURI");
         ck_assert_int_eq(t_xpath_count(doc, "//f5:*"), 0);
         xmlFreeDoc(doc);
 }
@@ -137,6 +139,65 @@ START_TEST(fault_detail_uri)
         assert_qname(doc, FAULT "/s:Code/s:Subcode/s:Value", NS_WSMAN, "UnsupportedFeature");
         assert_xpath_eq(doc, FAULT "/s:Detail/w:FaultDetail", FAULT_DETAIL "AddressingMode");
         xmlFreeDoc(doc);
+}
+END_TEST
+
+/* The rows for the request headers' limits and features (DSP0226 6.2, 7.7,
+ * 6.3): their subcode, detail and code. */
+START_TEST(header_rows)
+{
+        static const struct {
+                enum fault_id id;
+                const char *sub, *detail, *code;
+        } rows[] = {
+                { F_MIN_ENVELOPE, "EncodingLimit", "MinimumEnvelopeLimit", "2150858878" },
+                { F_MAX_ENVELOPE_SIZE, "EncodingLimit", "MaxEnvelopeSize", "2150858824" },
+                { F_FRAGMENT_ACCESS, "UnsupportedFeature", "FragmentLevelAccess", "2150858871" },
+                { F_LOCALE, "UnsupportedFeature", "Locale", "2150858887" },
+        };
+        char want[256];
+
+        for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+                xmlDoc *doc = build(rows[i].id, NULL, false);
+                assert_qname(doc, FAULT "/s:Code/s:Subcode/s:Value", NS_WSMAN, rows[i].sub);
+                snprintf(want, sizeof(want), FAULT_DETAIL "%s", rows[i].detail);
+                assert_xpath_eq(doc, FAULT "/s:Detail/w:FaultDetail", want);
+                assert_xpath_eq(doc, FAULT "/s:Detail/f:WSManFault/@Code", rows[i].code);
+                xmlFreeDoc(doc);
+        }
+}
+END_TEST
+
+/* A request in the 2005/06 namespace: the WS-Management subcode and the
+ * FaultDetail (element and URI) in it; other subcodes as they are. */
+START_TEST(namespace_2005)
+{
+        struct writer w;
+        struct sbuf d = { 0 };
+        xmlDoc *doc;
+
+        writer_init(&w, true);
+        ck_assert_int_eq(fault_write_ns(&w, F_MIN_ENVELOPE, NULL, true, MACHINE, 0, NS_WSMAN_2005), 0);
+        sbuf_adds(&d, "<s:Envelope xmlns:s=\"" NS_SOAP "\"><s:Body>");
+        sbuf_add(&d, w.out.p, w.out.len);
+        sbuf_adds(&d, "</s:Body></s:Envelope>");
+        doc = xmlReadMemory(d.p, (int)d.len, NULL, NULL, XML_PARSE_NONET);
+        ck_assert_ptr_nonnull(doc);
+        assert_qname(doc, FAULT "/s:Code/s:Subcode/s:Value", NS_WSMAN_2005, "EncodingLimit");
+        assert_xpath_eq(doc, FAULT "/s:Detail/w5:FaultDetail", FAULT_DETAIL_2005 "MinimumEnvelopeLimit");
+        ck_assert_int_eq(t_xpath_count(doc, "//w:*"), 0);
+        assert_xpath_eq(doc, LEGACY_CODE, "32894");
+        xmlFreeDoc(doc);
+        sbuf_free(&d);
+        writer_free(&w);
+        writer_init(&w, true);
+        ck_assert_int_eq(fault_write_ns(&w, F_NOT_FOUND, NULL, true, MACHINE, 0, NS_WSMAN_2005), 0);
+        ck_assert_ptr_nonnull(strstr(w.out.p, FAULT_DETAIL_2005 "InvalidResourceURI"));
+        ck_assert_ptr_nonnull(strstr(w.out.p, "xmlns:a=\"" NS_WSA "\""));
+        writer_free(&w);
+        ck_assert_str_eq(fault_action_ns(F_MIN_ENVELOPE, NS_WSMAN_2005), NS_WSMAN_2005 "/fault");
+        ck_assert_str_eq(fault_action_ns(F_NOT_FOUND, NS_WSMAN_2005), NS_WSA "/fault");
+        ck_assert_str_eq(fault_action_ns(F_MIN_ENVELOPE, NS_WSMAN), fault_action(F_MIN_ENVELOPE));
 }
 END_TEST
 
@@ -349,6 +410,8 @@ Suite *fault_suite(void)
         tcase_add_test(tc, soap_codes_without_subcode);
         tcase_add_test(tc, fault_detail_uri);
         tcase_add_test(tc, read_only_detail);
+        tcase_add_test(tc, header_rows);
+        tcase_add_test(tc, namespace_2005);
         tcase_add_loop_test(tc, legacy_shape, 0, (int)(sizeof(legacy_rows) / sizeof(legacy_rows[0])));
         tcase_add_test(tc, legacy_default_message);
         tcase_add_loop_test(tc, every_row, 0, F_COUNT);

@@ -127,6 +127,7 @@ static const char *const prefixes[][2] = {
         { "s", NS_SOAP },
         { "a", NS_WSA },
         { "w", NS_WSMAN },
+        { "w5", NS_WSMAN_2005 },
         { "p", NS_WSMV },
         { "f", NS_WSMFAULT },
         { "f5", NS_WSMFAULT_2005 },

@@ -56,7 +56,7 @@ void t_store_teardown(const char *dir, const char *path);
 const char *t_store_load_bad(const char *path, const char *text, unsigned line,
                              char *err, size_t err_size);
 
-/* XPath over doc with the WS-Man prefixes registered: s a w p f f5 x n rsp
+/* XPath over doc with the WS-Man prefixes registered: s a w w5 p f f5 x n rsp
  * wsmid (see test_support.c).  t_xpath_str: string(expr), caller frees;
  * t_xpath_count: number of nodes; t_xpath_node: the single node (fails the
  * test unless exactly one matches). */
