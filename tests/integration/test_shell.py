@@ -29,6 +29,7 @@ import uuid
 from xml.sax.saxutils import escape, quoteattr
 
 import harness
+from tls_helpers import CertStoreMixin
 from harness import (ADMIN_PASS, ADMIN_USER, E_ENUMERATE, E_PULL, NS, PLAIN_BASIC, PLAIN_PASS,
                      PLAIN_USER, SLOW, T_GET, T_PUT, VALGRIND, DaemonTestCase, UnixHTTPConnection, basic,
                      parse_xml, request, wait_until)
@@ -545,7 +546,7 @@ class PywinrmStreamingTest(ShellCase):
 
 # --- pywinrm over HTTPS ---------------------------------------------------------
 
-class PywinrmHttpsTest(ShellCase):
+class PywinrmHttpsTest(CertStoreMixin, ShellCase):
     """pywinrm transport 'ssl' (Basic inside TLS), validating the daemon's
     certificate against a test CA; the default configuration (no Basic on
     plain HTTP)."""
@@ -560,13 +561,9 @@ class PywinrmHttpsTest(ShellCase):
         cls.pki = Pki()
         try:
             pem, key = cls.pki.issue("srv", "localhost", dns=["localhost"], ips=["127.0.0.1"])
-            before = len(re.findall(r"certificate store: \d+ certificate", cls.daemon.stderr()))
+            before = cls.store_reads()
             install(cls.daemon.state_dir, "srv", pem, key)
-            if not wait_until(lambda: len(re.findall(r"certificate store: 1 certificate",
-                                                     cls.daemon.stderr())) > 0 and
-                              len(re.findall(r"certificate store: \d+ certificate",
-                                             cls.daemon.stderr())) > before, 5 * SLOW):
-                raise AssertionError("the certificate store was not reread:\n" + cls.daemon.stderr()[-3000:])
+            cls.wait_store(before, 1)
             cls.https_port = free_port()
             fields = [("Hostname", "localhost"), ("Transport", "HTTPS"), ("CertificateThumbprint", thumbprint(pem))]
             c = UnixHTTPConnection(cls.daemon.socket_path, timeout=HTTP_TIMEOUT)
@@ -581,13 +578,6 @@ class PywinrmHttpsTest(ShellCase):
             cls.pki.cleanup()
             super().tearDownClass()
             raise
-
-    @classmethod
-    def tearDownClass(cls):
-        try:
-            super().tearDownClass()
-        finally:
-            cls.pki.cleanup()
 
     def test_run_cmd_over_https(self):
         import winrm
