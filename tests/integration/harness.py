@@ -711,10 +711,12 @@ class DaemonTestCase(unittest.TestCase):
     def pywinrm(self, user=ADMIN_USER, password=ADMIN_PASS):
         """A pywinrm Protocol on the TCP listener (transport plaintext = Basic)."""
         import winrm.protocol
+        # the OperationTimeout stays under the default MaxTimeoutms (60 s),
+        # which refuses a longer one, even when SLOW stretches CLIENT_TIMEOUT
         p = winrm.protocol.Protocol(self.endpoint(), transport="plaintext",
                                     username=user, password=password,
                                     read_timeout_sec=CLIENT_TIMEOUT + 1,
-                                    operation_timeout_sec=CLIENT_TIMEOUT)
+                                    operation_timeout_sec=min(CLIENT_TIMEOUT, 50))
 
         def close():
             if p.transport.session is not None:
