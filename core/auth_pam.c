@@ -48,7 +48,10 @@ fail:
         return PAM_BUF_ERR;
 }
 
-int auth_pam_check(const char *user, const char *pass, const char *rhost)
+/* One PAM transaction of service winrmd for user from rhost: the password
+ * check then account management when pass is given, else account
+ * management only.  0, -EACCES refused, -EIO PAM could not start. */
+static int run_pam(const char *user, const char *pass, const char *rhost)
 {
         struct conv_data d = { pass };
         struct pam_conv c = { conv, &d };
@@ -60,28 +63,25 @@ int auth_pam_check(const char *user, const char *pass, const char *rhost)
                 return -EIO;
         if (rhost && *rhost)
                 (void)pam_set_item(h, PAM_RHOST, rhost);
-        r = pam_authenticate(h, PAM_SILENT | PAM_DISALLOW_NULL_AUTHTOK);
-        if (r == PAM_SUCCESS)
-                r = pam_acct_mgmt(h, PAM_SILENT | PAM_DISALLOW_NULL_AUTHTOK);
+        if (pass) {
+                r = pam_authenticate(h, PAM_SILENT | PAM_DISALLOW_NULL_AUTHTOK);
+                if (r == PAM_SUCCESS)
+                        r = pam_acct_mgmt(h, PAM_SILENT | PAM_DISALLOW_NULL_AUTHTOK);
+        } else {
+                r = pam_acct_mgmt(h, PAM_SILENT);
+        }
         pam_end(h, r);
         return r == PAM_SUCCESS ? 0 : -EACCES;
 }
 
+int auth_pam_check(const char *user, const char *pass, const char *rhost)
+{
+        return run_pam(user, pass ? pass : "", rhost);
+}
+
 int auth_pam_account(const char *user, const char *rhost)
 {
-        struct conv_data d = { NULL };
-        struct pam_conv c = { conv, &d };
-        pam_handle_t *h = NULL;
-        int r;
-
-        r = pam_start("winrmd", user, &c, &h);
-        if (r != PAM_SUCCESS)
-                return -EIO;
-        if (rhost && *rhost)
-                (void)pam_set_item(h, PAM_RHOST, rhost);
-        r = pam_acct_mgmt(h, PAM_SILENT);
-        pam_end(h, r);
-        return r == PAM_SUCCESS ? 0 : -EACCES;
+        return run_pam(user, NULL, rhost);
 }
 
 int auth_pam_session_open(const char *user, const char *rhost, void **ret)

@@ -14,6 +14,7 @@ from lxml import etree
 
 from harness import (ADMIN_PASS, ADMIN_USER, NS, T_GET, T_PUT, DaemonTestCase, envelope,
                      new_message_id, parse_xml)
+from seed_texts import SEED_CONFIG_XML
 
 LEGACY_URI = "wsman:microsoft.com/wsman/2005/06/config"
 LEGACY_NS = "wsman:microsoft.com/wsman/2005/06/config.xsd"
@@ -22,55 +23,6 @@ MSG_UNKNOWN = ('Input xml contained an unrecognized xml element "%s".  '
                'Double check the spelling and case of the element name.')
 SCHEMA = ("w", "SchemaValidationError")
 INVALID_PARAMETER = ("w", "InvalidParameter")
-
-# The seed's `winrm get wsman:microsoft.com/wsman/2005/06/config -format:#xml`,
-# verbatim but for whitespace (insignificant here).
-SEED_XML = """\
-<cfg:Config xmlns:cfg="wsman:microsoft.com/wsman/2005/06/config.xsd">
-  <cfg:MaxEnvelopeSizekb>50</cfg:MaxEnvelopeSizekb>
-  <cfg:MaxTimeoutms>60000</cfg:MaxTimeoutms>
-  <cfg:MaxBatchItems>20</cfg:MaxBatchItems>
-  <cfg:SoapTraceEnabled>false</cfg:SoapTraceEnabled>
-  <cfg:MaxProviderRequests>25</cfg:MaxProviderRequests>
-  <cfg:Client>
-    <cfg:NetworkDelayms>5000</cfg:NetworkDelayms>
-    <cfg:URLPrefix>wsman</cfg:URLPrefix>
-    <cfg:HTTP>
-      <cfg:Port>80</cfg:Port>
-      <cfg:Unencrypted>
-        <cfg:Basic>false</cfg:Basic>
-        <cfg:Digest>false</cfg:Digest>
-        <cfg:Negotiate>false</cfg:Negotiate>
-      </cfg:Unencrypted>
-    </cfg:HTTP>
-    <cfg:HTTPS>
-      <cfg:Port>443</cfg:Port>
-      <cfg:Basic>true</cfg:Basic>
-      <cfg:Digest>true</cfg:Digest>
-      <cfg:Negotiate>true</cfg:Negotiate>
-      <cfg:Mutual>false</cfg:Mutual>
-    </cfg:HTTPS>
-  </cfg:Client>
-  <cfg:Service>
-    <cfg:RootSDDL>O:NSG:BAD:P(A;;GA;;;BA)S:P(AU;FA;GA;;;WD)(AU;SA;GWGX;;;WD)</cfg:RootSDDL>
-    <cfg:MaxConcurrentOperations>100</cfg:MaxConcurrentOperations>
-    <cfg:EnumerationTimeoutms>60000</cfg:EnumerationTimeoutms>
-    <cfg:MaxClientCertInfoSize>16384</cfg:MaxClientCertInfoSize>
-    <cfg:MaxConnections>5</cfg:MaxConnections>
-    <cfg:HTTP>
-      <cfg:Unencrypted>
-        <cfg:Basic>false</cfg:Basic>
-        <cfg:Negotiate>false</cfg:Negotiate>
-      </cfg:Unencrypted>
-    </cfg:HTTP>
-    <cfg:HTTPS>
-      <cfg:Basic>true</cfg:Basic>
-      <cfg:Negotiate>true</cfg:Negotiate>
-      <cfg:Mutual>false</cfg:Mutual>
-    </cfg:HTTPS>
-  </cfg:Service>
-</cfg:Config>
-"""
 
 # (URI, root element, body namespace) of every current view.
 CURRENT_VIEWS = [
@@ -277,15 +229,15 @@ class SeedDocumentTest(ConfigCase):
 
     def test_seed_get_is_exact(self):
         got = self.get_config(LEGACY_URI)
-        want = parse_xml(SEED_XML.encode())
+        want = parse_xml(SEED_CONFIG_XML.encode())
         self.assertEqual(got.tag, "{%s}Config" % LEGACY_NS)
         # every element name, its order, namespace and default value
         self.assertEqual(shape(got), shape(want),
-                         "\n%s\n!=\n%s" % (etree.tostring(got).decode(), SEED_XML))
+                         "\n%s\n!=\n%s" % (etree.tostring(got).decode(), SEED_CONFIG_XML))
         self.assertNotIn(b"https://", etree.tostring(got))
 
     def test_host_part_is_caseless(self):
-        want = shape(parse_xml(SEED_XML.encode()))
+        want = shape(parse_xml(SEED_CONFIG_XML.encode()))
         for uri in ("wsman:Microsoft.com/wsman/2005/06/config",
                     "wsman:MICROSOFT.COM/wsman/2005/06/config"):
             with self.subTest(uri=uri):

@@ -33,6 +33,7 @@ import unittest
 from harness import (ADMIN_PASS, ADMIN_USER, PLAIN_BASIC, SLOW, DaemonTestCase, envelope,
                      wait_until)
 from listener_helpers import LEGACY_URI, T_CREATE, T_DELETE, free_port, listener_doc, LEGACY_NS
+from seed_texts import SEED_CONFIG_XML
 from tls_helpers import CertStoreMixin, Pki, ca_thumbprint, install, spaced, thumbprint
 from cli_helpers import (Netns, FakeServer, Winrm, element_children, host_connect, http_response,
                          localname, parse, shape_lines, skip_unless_winrm, xml_shape)
@@ -94,52 +95,6 @@ Config
             Mutual = false
 """
 
-SEED_CONFIG_XML = """\
-<cfg:Config xmlns:cfg="wsman:microsoft.com/wsman/2005/06/config.xsd">
-  <cfg:MaxEnvelopeSizekb>50</cfg:MaxEnvelopeSizekb> 
-  <cfg:MaxTimeoutms>60000</cfg:MaxTimeoutms> 
-  <cfg:MaxBatchItems>20</cfg:MaxBatchItems> 
-  <cfg:SoapTraceEnabled>false</cfg:SoapTraceEnabled> 
-  <cfg:MaxProviderRequests>25</cfg:MaxProviderRequests> 
-   <cfg:Client>
-    <cfg:NetworkDelayms>5000</cfg:NetworkDelayms> 
-    <cfg:URLPrefix>wsman</cfg:URLPrefix> 
-    <cfg:HTTP>
-      <cfg:Port>80</cfg:Port> 
-          <cfg:Unencrypted>
-        <cfg:Basic>false</cfg:Basic> 
-        <cfg:Digest>false</cfg:Digest> 
-        <cfg:Negotiate>false</cfg:Negotiate> 
-      </cfg:Unencrypted>
-    </cfg:HTTP>
-    <cfg:HTTPS>
-      <cfg:Port>443</cfg:Port> 
-      <cfg:Basic>true</cfg:Basic> 
-      <cfg:Digest>true</cfg:Digest> 
-      <cfg:Negotiate>true</cfg:Negotiate> 
-      <cfg:Mutual>false</cfg:Mutual> 
-    </cfg:HTTPS>
-  </cfg:Client>
-   <cfg:Service>
- <cfg:RootSDDL>O:NSG:BAD:P(A;;GA;;;BA)S:P(AU;FA;GA;;;WD)(AU;SA;GWGX;;;WD)</cfg:RootSDDL> 
-    <cfg:MaxConcurrentOperations>100</cfg:MaxConcurrentOperations> 
-    <cfg:EnumerationTimeoutms>60000</cfg:EnumerationTimeoutms> 
-    <cfg:MaxClientCertInfoSize>16384</cfg:MaxClientCertInfoSize> 
-    <cfg:MaxConnections>5</cfg:MaxConnections> 
-    <cfg:HTTP>
-      <cfg:Unencrypted>
-        <cfg:Basic>false</cfg:Basic> 
-        <cfg:Negotiate>false</cfg:Negotiate> 
-      </cfg:Unencrypted>
-    </cfg:HTTP>
-    <cfg:HTTPS>
-      <cfg:Basic>true</cfg:Basic> 
-      <cfg:Negotiate>true</cfg:Negotiate> 
-      <cfg:Mutual>false</cfg:Mutual> 
-    </cfg:HTTPS>
-  </cfg:Service>
-</cfg:Config>
-"""
 
 SEED_RESOURCE_CREATED = """\
 <wxf:ResourceCreated xmlns:wxf="https://schemas.xmlsoap.org/ws/2004/09/transfer"xmlns:wsa="https://schemas.xmlsoap.org/ws/2004/08/addressing" xmlns:wsman="https://schemas.xmlsoap.org/ws/2005/06/management">
